@@ -1,0 +1,3 @@
+from einvoice_gov.cli import main
+
+main()

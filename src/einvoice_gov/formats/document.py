@@ -1,0 +1,178 @@
+"""Load a file or bytes into a :class:`Document`: detect the container, syntax and profile.
+
+Detection reads the content, never the file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from einvoice_gov.errors import InputError, UnknownFormatError
+from einvoice_gov.formats import namespaces as ns
+from einvoice_gov.formats.pdf import PdfInfo, read_pdf
+from einvoice_gov.formats.profiles import XMP_LEVELS, profile_from_guideline
+from einvoice_gov.formats.xmlsafe import looks_like_xml, parse_xml
+
+#: Largest input file we open (bytes).
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+
+#: UNTDID 1001 codes of credit notes (EN 16931 code list for BT-3).
+CREDIT_NOTE_CODES = frozenset(
+    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
+)
+
+
+@dataclass
+class Document:
+    """An input after detection. ``tree`` is the invoice XML (or ``None`` when unreadable)."""
+
+    path: str
+    container: str  # "xml" | "pdf"
+    syntax: str = "unknown"  # cii | ubl | cdar | zugferd1 | orderx | fatturapa | unknown
+    document: str = "unknown"  # invoice | creditnote | status | order | unknown
+    guideline: str | None = None  # BT-24 as written
+    profile: str | None = None
+    flavour: str | None = None
+    xml: bytes | None = None
+    tree: etree._ElementTree | None = None
+    pdf: PdfInfo | None = None
+    sha256: str | None = None
+    seller_country: str | None = None
+    buyer_country: str | None = None
+    type_code: str | None = None
+    notes: list[str] = field(default_factory=list)
+    #: Why the invoice XML inside a PDF could not be read (the PDF itself was).
+    xml_error: InputError | None = None
+
+
+def _text(root: etree._Element, path: str, nsmap: dict[str, str]) -> str | None:
+    found = root.find(path, nsmap)
+    if found is None or found.text is None:
+        return None
+    return found.text.strip()
+
+
+def classify(doc: Document, tree: etree._ElementTree) -> None:
+    """Fill syntax, document kind, BT-24, profile and the parties' countries."""
+    root = tree.getroot()
+    qn = etree.QName(root)
+    uri, local = qn.namespace or "", qn.localname
+    doc.tree = tree
+    if uri == ns.CII_RSM and local == "CrossIndustryInvoice":
+        doc.syntax = "cii"
+        ctx = "rsm:ExchangedDocumentContext/"
+        doc.guideline = _text(
+            root, ctx + "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID", ns.CII_NS
+        )
+        doc.type_code = _text(root, "rsm:ExchangedDocument/ram:TypeCode", ns.CII_NS)
+        agr = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/"
+        doc.seller_country = _text(
+            root, agr + "ram:SellerTradeParty/ram:PostalTradeAddress/ram:CountryID", ns.CII_NS
+        )
+        doc.buyer_country = _text(
+            root, agr + "ram:BuyerTradeParty/ram:PostalTradeAddress/ram:CountryID", ns.CII_NS
+        )
+        doc.document = "creditnote" if doc.type_code in CREDIT_NOTE_CODES else "invoice"
+    elif uri in (ns.UBL_INVOICE, ns.UBL_CREDITNOTE) and local in ("Invoice", "CreditNote"):
+        doc.syntax = "ubl"
+        doc.document = "invoice" if local == "Invoice" else "creditnote"
+        m = {"cac": ns.UBL_CAC, "cbc": ns.UBL_CBC}
+        doc.guideline = _text(root, "cbc:CustomizationID", m)
+        doc.type_code = _text(root, "cbc:InvoiceTypeCode", m) or _text(
+            root, "cbc:CreditNoteTypeCode", m
+        )
+        tail = "/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode"
+        doc.seller_country = _text(root, "cac:AccountingSupplierParty" + tail, m)
+        doc.buyer_country = _text(root, "cac:AccountingCustomerParty" + tail, m)
+    elif uri == ns.CDAR_RSM:
+        doc.syntax = "cdar"
+        doc.document = "status"
+        doc.guideline = _text(
+            root,
+            "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
+            {"rsm": ns.CDAR_RSM, "ram": ns.CII_RAM},
+        )
+    elif uri == ns.ZF1_RSM:
+        doc.syntax = "zugferd1"
+        doc.document = "invoice"
+        found = [
+            i.text.strip()
+            for p in root.iter("{*}GuidelineSpecifiedDocumentContextParameter")
+            for i in p.iter("{*}ID")
+            if i.text
+        ]
+        doc.guideline = found[0] if found else None
+    elif uri == ns.ORDERX_RSM:
+        doc.syntax = "orderx"
+        doc.document = "order"
+    elif uri.startswith(ns.FATTURAPA_PREFIX) or local == "FatturaElettronica":
+        doc.syntax = "fatturapa"
+        doc.document = "invoice"
+        doc.guideline = root.get("versione")
+        doc.profile = f"FatturaPA-{doc.guideline}" if doc.guideline else "FatturaPA"
+        return
+    else:
+        doc.syntax = "unknown"
+        return
+    doc.profile = profile_from_guideline(doc.guideline)
+    if doc.profile == "XRECHNUNG" and doc.guideline:
+        doc.flavour = "XRechnung " + doc.guideline.rsplit("_", 1)[-1].split("#")[0]
+    elif doc.profile == "PEPPOL-BIS":
+        doc.flavour = "Peppol BIS Billing 3.0"
+
+
+def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
+    """Read and detect one input. Raises :class:`InputError` when it cannot be used at all.
+
+    The returned document may still have ``syntax == "unknown"`` (a readable XML of another
+    kind) or no ``tree`` (a PDF without an invoice attachment): the engine reports those.
+    """
+    if isinstance(source, bytes):
+        data = source
+        path = name or "<bytes>"
+    else:
+        p = Path(source)
+        path = name or str(p)
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            raise InputError("INPUT-UNREADABLE", f"cannot read the file: {exc.strerror}") from exc
+        if size > MAX_INPUT_BYTES:
+            raise InputError(
+                "INPUT-TOO-LARGE",
+                f"the file is {size} bytes, over the {MAX_INPUT_BYTES}-byte limit; "
+                "no invoice is that large",
+            )
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError("INPUT-UNREADABLE", f"cannot read the file: {exc.strerror}") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError("INPUT-TOO-LARGE", f"the input is over the {MAX_INPUT_BYTES}-byte limit")
+    digest = hashlib.sha256(data).hexdigest()
+    if b"%PDF-" in data[:1024]:
+        doc = Document(path=path, container="pdf", sha256=digest)
+        doc.pdf = read_pdf(data)
+        inv = doc.pdf.invoice
+        if inv is not None and inv.data is not None:
+            doc.xml = inv.data
+            try:
+                classify(doc, parse_xml(inv.data))
+            except InputError as exc:
+                doc.xml_error = exc
+        level = doc.pdf.xmp.get("ConformanceLevel")
+        if doc.profile is None and level:
+            doc.profile = XMP_LEVELS.get(level.strip().upper(), None)
+        return doc
+    if not looks_like_xml(data):
+        raise UnknownFormatError(
+            "INPUT-UNKNOWN-FORMAT",
+            "the file is neither XML nor PDF: not an electronic invoice",
+        )
+    doc = Document(path=path, container="xml", xml=data, sha256=digest)
+    classify(doc, parse_xml(data))
+    return doc

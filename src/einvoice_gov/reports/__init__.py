@@ -1,0 +1,1 @@
+"""Reports: renderers of check results, the readiness gap analysis and its outputs."""

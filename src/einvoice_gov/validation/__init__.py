@@ -1,0 +1,1 @@
+"""Validation: the findings model, the chains, the engines and the rule registry."""

@@ -1,0 +1,255 @@
+"""Run the validation chain on one document and gather a :class:`Report`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from lxml import etree
+
+from einvoice_gov.errors import InputError
+from einvoice_gov.formats.document import Document, load
+from einvoice_gov.validation import official, registry
+from einvoice_gov.validation.chains import ChainChoice, StageSpec, plan
+from einvoice_gov.validation.findings import Finding, Report, Severity, Stage, StageStatus
+from einvoice_gov.validation.locations import resolve, short_path
+from einvoice_gov.validation.official import RawResult, StageCrash
+from einvoice_gov.validation.xsd import BACKENDS
+
+
+class RuleEngine(Protocol):
+    """Runs schematron-level stages. ``run`` returns ``None`` when the stage is unavailable."""
+
+    name: str
+
+    def prepare(self, doc: Document) -> Any: ...
+
+    def run(self, spec: StageSpec, doc: Document, prepared: Any) -> list[RawResult] | None: ...
+
+
+class OfficialEngine:
+    """The compiled official schematrons run by Saxon."""
+
+    name = "official"
+
+    def prepare(self, doc: Document) -> Any:
+        if not official.available():
+            return None
+        assert doc.tree is not None
+        return official.SaxonDocument(etree.tostring(doc.tree, encoding="UTF-8"))
+
+    def run(self, spec: StageSpec, doc: Document, prepared: Any) -> list[RawResult] | None:
+        if prepared is None:
+            return None
+        return official.run(spec.key, prepared)
+
+
+ENGINES: dict[str, RuleEngine] = {"official": OfficialEngine()}
+DEFAULT_ENGINE = "official"
+
+
+def register_engine(engine: RuleEngine) -> None:
+    ENGINES[engine.name] = engine
+
+
+@dataclass
+class Options:
+    chain: ChainChoice = ChainChoice.AUTO
+    engine: str = DEFAULT_ENGINE
+    lang: str = "en"
+    xsd_backend: str = "lxml"
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _finding(
+    rule: str,
+    stage: Stage,
+    lang: str,
+    detail: str = "",
+    *,
+    severity: Severity | None = None,
+    location: str | None = None,
+    line: int | None = None,
+    bt: tuple[str, ...] = (),
+) -> Finding:
+    r = registry.get(rule)
+    if r is None:
+        return Finding(
+            rule=rule,
+            stage=stage,
+            severity=severity or Severity.ERROR,
+            message=detail,
+            location=location,
+            line=line,
+            bt=bt,
+        )
+    return Finding(
+        rule=rule,
+        stage=stage,
+        severity=severity or r.severity,
+        message=r.message(lang, detail),
+        location=location,
+        line=line,
+        bt=bt or r.bt,
+        fix=r.fix(lang),
+    )
+
+
+def input_failure(path: str, exc: InputError, lang: str) -> Report:
+    rep = Report(path=path)
+    stage = (
+        Stage.PDF if exc.rule.startswith("PDF-") and exc.rule != "PDF-UNREADABLE" else Stage.INPUT
+    )
+    if exc.rule in ("PDF-ENCRYPTED", "PDF-UNREADABLE"):
+        rep.syntax, rep.document = "pdf", "unknown"
+        stage = Stage.INPUT
+    rep.findings.append(_finding(exc.rule, stage, lang, str(exc)))
+    return rep.finish()
+
+
+def _from_raw(raw: RawResult, spec: StageSpec, doc: Document, lang: str) -> Finding:
+    el = resolve(doc.tree, raw.location) if doc.tree is not None and raw.location else None
+    r = registry.get(raw.rule)
+    message = r.message(lang) if r is not None else raw.text
+    return Finding(
+        rule=raw.rule,
+        stage=spec.stage,
+        severity=raw.severity,
+        message=message,
+        location=short_path(el) if el is not None else raw.location,
+        line=el.sourceline if el is not None else None,
+        bt=raw.bt or (r.bt if r else ()),
+        fix=r.fix(lang) if r else None,
+    )
+
+
+def _stage_status(old: StageStatus | None, new: StageStatus) -> StageStatus:
+    order = [StageStatus.SKIPPED, StageStatus.PASSED, StageStatus.UNAVAILABLE, StageStatus.FAILED]
+    if old is None:
+        return new
+    return max(old, new, key=order.index)
+
+
+def check_document(doc: Document, opts: Options) -> Report:
+    """Run the chain on a loaded document."""
+    from einvoice_gov.validation import pdfchecks, readiness
+
+    lang = opts.lang
+    rep = Report(
+        path=doc.path,
+        syntax=doc.syntax,
+        document=doc.document,
+        profile=doc.profile,
+        engine=opts.engine,
+        sha256=doc.sha256,
+        flavour=doc.flavour,
+    )
+    rep.notes.extend(doc.notes)
+    if doc.pdf is not None:
+        rep.stages[Stage.PDF.value] = StageStatus.PASSED
+        for f in pdfchecks.check(doc, lang):
+            rep.findings.append(f)
+        if any(f.severity is Severity.ERROR for f in rep.findings):
+            rep.stages[Stage.PDF.value] = StageStatus.FAILED
+    if doc.tree is None:
+        return rep.finish()
+    if doc.syntax in ("unknown", "fatturapa", "orderx"):
+        root = etree.QName(doc.tree.getroot())
+        if doc.syntax == "orderx":
+            rep.findings.append(
+                _finding(
+                    "INPUT-NOT-INVOICE", Stage.INPUT, lang, "Order-X is an order, not an invoice"
+                )
+            )
+        else:
+            what = (
+                "FatturaPA (Italian format)"
+                if doc.syntax == "fatturapa"
+                else f"root element {root.localname!r} in namespace {root.namespace!r}"
+            )
+            rep.findings.append(_finding("INPUT-UNSUPPORTED-FORMAT", Stage.INPUT, lang, what))
+        return rep.finish()
+    chain_name, stages = plan(doc, opts.chain)
+    rep.chain = chain_name
+    engine = ENGINES[opts.engine]
+    backend = BACKENDS[opts.xsd_backend]
+    prepared: Any = None
+    prepared_done = False
+    for spec in stages:
+        t0 = time.perf_counter()
+        status: StageStatus
+        if spec.kind == "xsd":
+            found = backend.validate(spec.key, doc.tree)
+            if found is None:
+                status = StageStatus.UNAVAILABLE
+            else:
+                rep.findings.extend(found)
+                status = StageStatus.FAILED if found else StageStatus.PASSED
+        else:
+            if not prepared_done:
+                prepared = engine.prepare(doc)
+                prepared_done = True
+            try:
+                raws = engine.run(spec, doc, prepared)
+            except StageCrash as exc:
+                f = _finding("STAGE-ERROR", spec.stage, lang, str(exc))
+                if exc.code:  # the XPath error code, as the conformance verdicts name it
+                    f = f.model_copy(update={"rule": f"STAGE-ERROR:{exc.code}"})
+                rep.findings.append(f)
+                raws = []
+            if raws is None:
+                status = StageStatus.UNAVAILABLE
+                rep.notes.append(
+                    f"stage {spec.name}: no artefact available to engine "
+                    f"{engine.name}; verdict unknown"
+                )
+            else:
+                for raw in raws:
+                    rep.findings.append(_from_raw(raw, spec, doc, lang))
+                status = (
+                    StageStatus.FAILED
+                    if any(
+                        f.stage is spec.stage and f.severity is Severity.ERROR for f in rep.findings
+                    )
+                    else StageStatus.PASSED
+                )
+        rep.stages[spec.name] = _stage_status(rep.stages.get(spec.name), status)
+        opts.timings[spec.name] = opts.timings.get(spec.name, 0.0) + time.perf_counter() - t0
+    ready = readiness.check(doc, lang)
+    if ready:
+        rep.findings.extend(ready)
+    rep.stages[Stage.READINESS.value] = (
+        StageStatus.FAILED
+        if any(f.severity is Severity.ERROR for f in ready)
+        else StageStatus.PASSED
+    )
+    return rep.finish()
+
+
+def validate(
+    source: str | Path | bytes,
+    *,
+    chain: str | ChainChoice = ChainChoice.AUTO,
+    engine: str = DEFAULT_ENGINE,
+    lang: str = "en",
+    xsd_backend: str = "lxml",
+    name: str | None = None,
+) -> Report:
+    """Validate one invoice (path or bytes) and return its :class:`Report`.
+
+    Never raises for a bad input: an unreadable, hostile or unknown file gives a report with
+    ``valid == False`` and an error finding. Raises ``ValueError`` for a bad option.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {sorted(ENGINES)}")
+    if xsd_backend not in BACKENDS:
+        raise ValueError(f"unknown XSD backend {xsd_backend!r}")
+    opts = Options(chain=ChainChoice(chain), engine=engine, lang=lang, xsd_backend=xsd_backend)
+    path = name or ("<bytes>" if isinstance(source, bytes) else str(source))
+    try:
+        doc = load(source, name=name)
+    except InputError as exc:
+        return input_failure(path, exc, lang)
+    return check_document(doc, opts)
