@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from typing import IO
 
 import click
 
@@ -98,7 +99,7 @@ def check(
     jobs: int | None,
     xsd_backend: str,
     timeout: int,
-    output: click.utils.LazyFile,
+    output: IO[str],
     progress: bool | None,
 ) -> None:
     """Validate invoices: files and folders (recursive).
@@ -128,7 +129,7 @@ def check(
             lang=lang,
             xsd_backend=xsd_backend,
         )
-        stream = render(reports, output, fmt, lang=lang)  # type: ignore[arg-type]
+        stream = render(reports, output, fmt, lang=lang)
         if show:
             with click.progressbar(
                 stream, length=len(files), file=sys.stderr, label="check"
