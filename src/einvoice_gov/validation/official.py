@@ -7,7 +7,10 @@ Each XSLT is compiled once per process, on first use. Saxon is an optional depen
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -127,16 +130,48 @@ def _noid(test: str) -> str:
     return "FX-NOID-" + hashlib.sha1(test.encode()).hexdigest()[:8]
 
 
+class _StderrCapture:
+    """Saxon's native runtime prints dynamic errors (with their XPath error code, which the
+    Python exception lacks) on file descriptor 2. During a transform we point fd 2 at a
+    private temporary file: the user's terminal stays clean and we can read the code."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+
+    def __enter__(self) -> _StderrCapture:
+        sys.stderr.flush()
+        self.file.seek(0)
+        self.file.truncate()
+        self.saved = os.dup(2)
+        os.dup2(self.file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+
+    def text(self) -> str:
+        self.file.seek(0)
+        return self.file.read(1 << 16).decode("utf-8", "replace")
+
+
+_capture: _StderrCapture | None = None
+
+
 def run(key: str, doc: SaxonDocument) -> list[RawResult] | None:
     """Run one compiled schematron. ``None`` when the artefact is not shipped."""
+    global _capture
     sx = saxon()
     exe = sx.executable(key)
     if exe is None:
         return None
+    if _capture is None:
+        _capture = _StderrCapture()
     try:
-        out = exe.transform_to_string(xdm_node=doc.node)
+        with _capture:
+            out = exe.transform_to_string(xdm_node=doc.node)
     except Exception as exc:
-        raise StageCrash(str(exc)) from exc
+        raise StageCrash(f"{exc}\n{_capture.text()}") from exc
     if out is None:
         raise StageCrash(getattr(exe, "error_message", None) or "Saxon returned no output")
     svrl = etree.fromstring(
