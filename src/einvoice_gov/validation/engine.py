@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from einvoice_gov.cdar import stages as cdar_stages
 from einvoice_gov.errors import InputError
 from einvoice_gov.formats.document import Document, load
 from einvoice_gov.validation import official, registry
@@ -46,12 +47,38 @@ class OfficialEngine:
         return official.run(spec.key, prepared)
 
 
-ENGINES: dict[str, RuleEngine] = {"official": OfficialEngine()}
+def _native() -> RuleEngine:
+    from einvoice_gov.native.engine import NativeEngine
+
+    return NativeEngine()
+
+
+ENGINES: dict[str, RuleEngine] = {"official": OfficialEngine(), "native": _native()}
 DEFAULT_ENGINE = "official"
 
 
 def register_engine(engine: RuleEngine) -> None:
     ENGINES[engine.name] = engine
+
+
+class NativeCdarEngine:
+    """Stand-in ``native`` engine until the full native engine is registered: it runs the
+    CDAR stages (dispatched in :func:`check_document`); every other stage is unavailable."""
+
+    name = "native"
+
+    def prepare(self, doc: Document) -> Any:
+        return None
+
+    def run(self, spec: StageSpec, doc: Document, prepared: Any) -> list[RawResult] | None:
+        return None
+
+
+if "native" not in ENGINES:
+    register_engine(NativeCdarEngine())
+
+#: Stages the native engine takes from ``einvoice_gov.cdar`` (CDAR status messages).
+NATIVE_CDAR_KEYS = cdar_stages.KEYS
 
 
 @dataclass
@@ -180,7 +207,14 @@ def check_document(doc: Document, opts: Options) -> Report:
     for spec in stages:
         t0 = time.perf_counter()
         status: StageStatus
-        if spec.kind == "xsd":
+        if engine.name == "native" and spec.key in NATIVE_CDAR_KEYS:
+            for raw in cdar_stages.run(spec.key, doc.tree, lang) or []:
+                rep.findings.append(_from_raw(raw, spec, doc, lang))
+            failed = any(
+                f.stage is spec.stage and f.severity is Severity.ERROR for f in rep.findings
+            )
+            status = StageStatus.FAILED if failed else StageStatus.PASSED
+        elif spec.kind == "xsd":
             found = backend.validate(spec.key, doc.tree)
             if found is None:
                 status = StageStatus.UNAVAILABLE

