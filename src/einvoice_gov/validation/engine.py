@@ -61,23 +61,8 @@ def register_engine(engine: RuleEngine) -> None:
     ENGINES[engine.name] = engine
 
 
-class NativeCdarEngine:
-    """Stand-in ``native`` engine until the full native engine is registered: it runs the
-    CDAR stages (dispatched in :func:`check_document`); every other stage is unavailable."""
-
-    name = "native"
-
-    def prepare(self, doc: Document) -> Any:
-        return None
-
-    def run(self, spec: StageSpec, doc: Document, prepared: Any) -> list[RawResult] | None:
-        return None
-
-
-if "native" not in ENGINES:
-    register_engine(NativeCdarEngine())
-
-#: Stages the native engine takes from ``einvoice_gov.cdar`` (CDAR status messages).
+#: Stages the native engine takes from ``einvoice_gov.cdar`` (CDAR status messages: no
+#: artefact ships for them, so the official engine reports them unavailable).
 NATIVE_CDAR_KEYS = cdar_stages.KEYS
 
 
