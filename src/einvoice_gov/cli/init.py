@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -22,14 +21,7 @@ from einvoice_gov.profile import (
     write_profile,
 )
 from einvoice_gov.profile.questions import words
-
-
-def report_lang(lang: str | None) -> str:
-    """French by default (issue 7); ``EINVOICE_LANG=en`` or ``--lang en`` for English."""
-    if lang:
-        return lang
-    env = os.environ.get("EINVOICE_LANG", "").lower()
-    return "en" if env.startswith("en") else "fr"
+from einvoice_gov.reports.texts import report_lang
 
 
 def _optional_int(text: str) -> int | None:
