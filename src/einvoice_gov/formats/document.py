@@ -13,7 +13,7 @@ from lxml import etree
 
 from einvoice_gov.errors import InputError, UnknownFormatError
 from einvoice_gov.formats import namespaces as ns
-from einvoice_gov.formats.pdf import PdfInfo, read_pdf
+from einvoice_gov.formats.pdf import PdfInfo, XmlEncoding, read_pdf, xml_encoding
 from einvoice_gov.formats.profiles import XMP_LEVELS, profile_from_guideline
 from einvoice_gov.formats.xmlsafe import looks_like_xml, parse_xml
 
@@ -24,6 +24,10 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 CREDIT_NOTE_CODES = frozenset(
     {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
 )
+#: Root namespace of the ZUGFeRD 1.0 release candidate (2013-2014, root ``Invoice``).
+ZF1_RC_RSM = "urn:un:unece:uncefact:data:standard:CBFBUY:5"
+#: Order-X root: the Order-X XSDs use this namespace (without ``standard:``).
+ORDERX_ROOT = "SCRDMCCBDACIOMessageStructure"
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Document:
     notes: list[str] = field(default_factory=list)
     #: Why the invoice XML inside a PDF could not be read (the PDF itself was).
     xml_error: InputError | None = None
+    #: Byte-order mark and declared encoding of the invoice XML inside a PDF (pdf stage).
+    xml_encoding: XmlEncoding | None = None
 
 
 def _text(root: etree._Element, path: str, nsmap: dict[str, str]) -> str | None:
@@ -96,17 +102,23 @@ def classify(doc: Document, tree: etree._ElementTree) -> None:
             "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
             {"rsm": ns.CDAR_RSM, "ram": ns.CII_RAM},
         )
-    elif uri == ns.ZF1_RSM:
+    elif uri == ns.ZF1_RSM or (uri == ZF1_RC_RSM and local == "Invoice"):
         doc.syntax = "zugferd1"
         doc.document = "invoice"
+        # ZUGFeRD 1 puts BT-24 under SpecifiedExchangedDocumentContext (the RC writes the
+        # children without namespace): a guideline anywhere else is not one.
         found = [
             i.text.strip()
-            for p in root.iter("{*}GuidelineSpecifiedDocumentContextParameter")
-            for i in p.iter("{*}ID")
-            if i.text
+            for c in root.findall("{*}SpecifiedExchangedDocumentContext")
+            for p in c.findall("{*}GuidelineSpecifiedDocumentContextParameter")
+            + c.findall("GuidelineSpecifiedDocumentContextParameter")
+            for i in p.findall("{*}ID") + p.findall("ID")
+            if i.text and i.text.strip()
         ]
         doc.guideline = found[0] if found else None
-    elif uri == ns.ORDERX_RSM:
+        if uri == ZF1_RC_RSM:
+            doc.flavour = "ZUGFeRD 1.0 RC"
+    elif uri == ns.ORDERX_RSM or (local == ORDERX_ROOT and uri.endswith(ORDERX_ROOT + ":100")):
         doc.syntax = "orderx"
         doc.document = "order"
     elif uri.startswith(ns.FATTURAPA_PREFIX) or local == "FatturaElettronica":
@@ -123,6 +135,21 @@ def classify(doc: Document, tree: etree._ElementTree) -> None:
         doc.flavour = "XRechnung " + doc.guideline.rsplit("_", 1)[-1].split("#")[0]
     elif doc.profile == "PEPPOL-BIS":
         doc.flavour = "Peppol BIS Billing 3.0"
+
+
+def _redeclared(data: bytes, enc: XmlEncoding) -> bytes | None:
+    """The XML re-declared as UTF-8 when its declaration is the only encoding problem."""
+    if enc.problem is None or enc.declared is None:
+        return None
+    try:
+        text = data.decode(enc.bom or "utf-8")
+    except UnicodeDecodeError:
+        return None
+    text = text.lstrip("\ufeff")
+    end = text.find("?>")
+    if not text.startswith("<?xml") or end < 0:
+        return None
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + text[end + 2 :]).encode("utf-8")
 
 
 def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
@@ -160,12 +187,23 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
         inv = doc.pdf.invoice
         if inv is not None and inv.data is not None:
             doc.xml = inv.data
+            doc.xml_encoding = xml_encoding(inv.data)
             try:
                 classify(doc, parse_xml(inv.data))
             except InputError as exc:
                 doc.xml_error = exc
+                fixed = _redeclared(inv.data, doc.xml_encoding)
+                if fixed is not None:
+                    # Only the encoding declaration is wrong: read the content anyway, so that
+                    # the user sees every other problem too (the pdf stage reports the
+                    # declaration as an error).
+                    try:
+                        classify(doc, parse_xml(fixed))
+                        doc.xml_error = None
+                    except InputError:
+                        pass
         level = doc.pdf.xmp.get("ConformanceLevel")
-        if doc.profile is None and level:
+        if doc.profile is None and level and doc.document != "order":
             doc.profile = XMP_LEVELS.get(level.strip().upper(), None)
         return doc
     if not looks_like_xml(data):

@@ -1,4 +1,7 @@
-"""Rules about reading the input at all (stage ``input``) and engine-level outcomes."""
+"""Rules about reading the input at all (stage ``input``) and engine-level outcomes.
+
+The PDF container's rules live in ``rules/pdf.py``, the reform's in ``rules/readiness.py``.
+"""
 
 from __future__ import annotations
 
@@ -102,47 +105,6 @@ rule(
     fix_fr="N'acceptez pas ce fichier : demandez à l'émetteur un export normal.",
 )
 rule(
-    "PDF-UNREADABLE",
-    IN,
-    E,
-    en="The PDF is damaged and cannot be read: {detail}",
-    fr="Le PDF est abîmé et ne peut pas être lu : {detail}",
-    fix_en="Ask the sender for a new copy of the invoice.",
-    fix_fr="Demandez à l'émetteur un nouvel exemplaire de la facture.",
-)
-rule(
-    "PDF-ENCRYPTED",
-    IN,
-    E,
-    en="The PDF is encrypted: {detail}",
-    fr="Le PDF est chiffré : {detail}",
-    fix_en="Factur-X PDFs must not be protected by a password or encryption; export it again "
-    "without protection.",
-    fix_fr="Un PDF Factur-X ne doit pas être protégé par mot de passe ni chiffré ; "
-    "exportez-le à nouveau sans protection.",
-)
-rule(
-    "PDF-NO-INVOICE-XML",
-    Stage.PDF,
-    E,
-    en="The PDF carries no invoice XML: it is a plain PDF, not a Factur-X e-invoice. {detail}",
-    fr="Le PDF ne contient aucun XML de facture : c'est un PDF simple, pas une facture "
-    "électronique Factur-X. {detail}",
-    fix_en="From 2026-2027 a PDF alone is no longer an invoice: issue it as Factur-X (PDF with "
-    "the embedded factur-x.xml) through your platform.",
-    fix_fr="À partir de 2026-2027 un simple PDF n'est plus une facture : émettez-la en Factur-X "
-    "(PDF avec factur-x.xml intégré) via votre plateforme agréée.",
-)
-rule(
-    "PDF-XML-MALFORMED",
-    Stage.PDF,
-    E,
-    en="The invoice XML embedded in the PDF cannot be read: {detail}",
-    fr="Le XML de facture intégré au PDF ne peut pas être lu : {detail}",
-    fix_en="Regenerate the Factur-X PDF with your billing software.",
-    fix_fr="Générez à nouveau le PDF Factur-X avec votre logiciel de facturation.",
-)
-rule(
     "STAGE-ERROR",
     Stage.EN16931,
     E,
@@ -153,26 +115,4 @@ rule(
     fix_fr="La plateforme rejettera très probablement la facture : cherchez des éléments en "
     "double, des montants vides ou des dates impossibles.",
     notes="Stage varies: the finding takes the stage of the artefact that failed.",
-)
-rule(
-    "FMT-ZUGFERD1",
-    Stage.READINESS,
-    E,
-    en="ZUGFeRD 1.0 is an outdated format that French platforms do not accept.",
-    fr="ZUGFeRD 1.0 est un format obsolète que les plateformes françaises n'acceptent pas.",
-    fix_en="Update your billing software to Factur-X 1.0x (ZUGFeRD 2.x), profile EN 16931 or "
-    "EXTENDED.",
-    fix_fr="Mettez à jour votre logiciel vers Factur-X 1.0x (ZUGFeRD 2.x), profil EN 16931 ou "
-    "EXTENDED.",
-)
-rule(
-    "PDF-SEVERAL-INVOICE-XML",
-    Stage.PDF,
-    E,
-    en="The PDF carries several invoice XML files ({detail}): platforms may read another one "
-    "than you expect.",
-    fr="Le PDF contient plusieurs XML de facture ({detail}) : la plateforme risque d'en lire "
-    "un autre que celui que vous croyez.",
-    fix_en="Keep exactly one invoice attachment, named factur-x.xml.",
-    fix_fr="Ne gardez qu'une seule pièce jointe de facture, nommée factur-x.xml.",
 )
