@@ -32,7 +32,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "1"
+COMPILER_VERSION = "2"
 
 _SINGLE = ("bool", "str", "int", "num")
 _DOS = ("step", "descendant-or-self", ("kind", "node"), [])
@@ -201,6 +201,13 @@ class Gen:
         for name, e in binds:
             c, k = self.ex(e, inner)
             py = self.fresh("v")
+            if k in ("str", "int", "num", "bool"):
+                # exactly one item: Saxon turns the clause into a variable it evaluates only
+                # when (and if) the return clause reads it
+                clauses.append(f"for {py} in (R.Lazy(lambda: {c}),)")
+                vars_[name] = (f"{py}.get()", k, False)
+                inner = Scope(sc.cv, sc.ckind, sc.cur, vars_)
+                continue
             clauses.append(f"for {py} in {self.as_seq(c, k)}")
             if k in ("nodes", "node"):
                 vars_[name] = (py, "node", False)
@@ -634,17 +641,22 @@ class Gen:
         self.fn_lines += [*lines, ""]
         return pyname
 
-    def let_lines(self, let: Let, sc: Scope, ind: str) -> list[str]:
+    def let_lines(self, let: Let, sc: Scope, ind: str, in_rule: bool = False) -> list[str]:
         c, k = self.ex(self.parse(let.select, let.ns), sc)
         py = "v_" + let.name.replace("-", "_").replace(":", "_").replace(".", "_")
         py = f"{py}_{next(self.counter)}"
         sc.vars[let.name] = (py, k, True)
-        return [
+        lines = [
             f"{ind}try:",
             f"{ind}    {py} = {c}",
             f"{ind}except R.XPathError as _e:",
             f"{ind}    {py} = R.Deferred(_e)",
         ]
+        if in_rule:
+            # Saxon evaluates a template's variables when the rule fires: a type error there
+            # stops the transformation even if no assert ends up reading the variable.
+            lines.append(f"{ind}    out.append((-1, n, _e.code))")
+        return lines
 
     def parse(self, src: str, ns: dict[str, str]) -> Ast:
         return xpath.parse(src, ns)
@@ -1141,7 +1153,7 @@ def gen_body(
     absent = []
     for item in rule.body:
         if isinstance(item, Let):
-            body += g.let_lines(item, sc, "    ")
+            body += g.let_lines(item, sc, "    ", in_rule=True)
             continue
         ci = len(check_table)
         check_table.append((item.id, item.flag, rule.context, item))

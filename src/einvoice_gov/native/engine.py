@@ -81,10 +81,19 @@ class CompiledStage:
         return out
 
     def run(self, d: runtime.Doc) -> list[Any]:
-        from einvoice_gov.validation.official import RawResult
+        from einvoice_gov.validation.official import RawResult, StageCrash
 
         results = []
-        for ci, node, err in self.hits(d):
+        hits = self.hits(d)
+        for _ci, _node, err in hits:
+            if err == "XPTY0004":
+                # Saxon stops the whole transformation on this type error (a single-valued
+                # function given a sequence, e.g. a duplicated element): the official verdict
+                # is STAGE-ERROR:XPTY0004 and we give the same.
+                raise StageCrash(f"{err}: a rule of this artefact received several values")
+        for ci, node, err in hits:
+            if ci < 0:
+                continue
             rid, flag, _kind, _ctx, _test, bt, text = self.checks[ci]
             if err:
                 text = f"{text} (the test could not be evaluated: {err})"

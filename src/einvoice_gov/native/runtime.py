@@ -1368,3 +1368,20 @@ def sibling_position(n: Any) -> int:
     if p is None or type(n) is Attr:
         return 1
     return p.by[n.tag].index(n) + 1
+
+
+class Lazy:
+    """A value computed on first use (a ``for`` clause over exactly one item)."""
+
+    __slots__ = ("f", "v")
+
+    def __init__(self, f: Callable[[], Any]) -> None:
+        self.f: Callable[[], Any] | None = f
+        self.v: Any = None
+
+    def get(self) -> Any:
+        f = self.f
+        if f is not None:
+            self.v = f()
+            self.f = None
+        return self.v
