@@ -101,23 +101,44 @@ class Rule:
     def fix(self, lang: str) -> str | None:
         return (self.fix_fr if lang == "fr" else self.fix_en) or None
 
-    def where(self, stage: Stage | str | None = None, syntax: str | None = None) -> list[Applies]:
-        """The artefacts of ``applies`` that match a stage and/or a syntax."""
+    def where(
+        self,
+        stage: Stage | str | None = None,
+        syntax: str | None = None,
+        artefact: str | None = None,
+    ) -> list[Applies]:
+        """The artefacts of ``applies`` that match a stage, a syntax and/or an artefact key."""
         st = Stage(stage) if stage is not None else None
         return [
             a
             for a in self.applies
-            if (st is None or a.stage is st) and (syntax is None or a.syntax == syntax)
+            if (st is None or a.stage is st)
+            and (syntax is None or a.syntax == syntax)
+            and (artefact is None or a.artefact == artefact)
         ]
 
-    def severity_for(self, stage: Stage | str | None = None, syntax: str | None = None) -> Severity:
-        """The severity the artefact of that stage/syntax gives the rule (else the default)."""
-        found = self.where(stage, syntax)
+    def severity_for(
+        self,
+        stage: Stage | str | None = None,
+        syntax: str | None = None,
+        artefact: str | None = None,
+    ) -> Severity:
+        """The severity the matching artefact gives the rule (else the default)."""
+        found = self.where(stage, syntax, artefact)
         return found[0].severity if found else self.severity
 
-    def specialise(self, stage: Stage | str | None = None, syntax: str | None = None) -> Rule:
-        """The rule as it applies in one stage/syntax: its severity there and its variant."""
-        found = self.where(stage, syntax)
+    def specialise(
+        self,
+        stage: Stage | str | None = None,
+        syntax: str | None = None,
+        artefact: str | None = None,
+    ) -> Rule:
+        """The rule as it applies in one artefact (stage/syntax/key): severity and variant.
+
+        Several Factur-X profiles share the stage ``facturx`` and the syntax ``cii``: pass
+        ``artefact`` (``facturx/extended``...) where an id means different checks per profile.
+        """
+        found = self.where(stage, syntax, artefact)
         if not found:
             return self
         art = found[0]
@@ -208,11 +229,18 @@ def _load() -> None:
         importlib.import_module(info.name)
 
 
-def get(code: str, *, stage: Stage | str | None = None, syntax: str | None = None) -> Rule | None:
+def get(
+    code: str,
+    *,
+    stage: Stage | str | None = None,
+    syntax: str | None = None,
+    artefact: str | None = None,
+) -> Rule | None:
     """The rule with this code, or ``None``.
 
-    With ``stage`` and/or ``syntax``, the rule as it applies there (severity of that artefact,
-    per-artefact message variant); without them, the rule's general description.
+    With ``stage``, ``syntax`` and/or ``artefact`` (an artefact key such as ``en16931/ubl`` or
+    ``facturx/extended``), the rule as it applies there (severity of that artefact, message
+    variant); without them, the rule's general description.
     """
     _load()
     r = _RULES.get(code)
@@ -221,9 +249,9 @@ def get(code: str, *, stage: Stage | str | None = None, syntax: str | None = Non
             r = source.lookup(code)
             if r is not None:
                 break
-    if r is None or (stage is None and syntax is None):
+    if r is None or (stage is None and syntax is None and artefact is None):
         return r
-    return r.specialise(stage, syntax)
+    return r.specialise(stage, syntax, artefact)
 
 
 def all_rules() -> list[Rule]:

@@ -20,6 +20,9 @@ File format (one JSON object)::
 ``fallbacks`` (optional) maps a code prefix to an entry used for codes not listed (the
 synthetic ``FX-NOID-...`` ids an engine gives to asserts without id).
 
+``same_as`` (optional, also in a variant) names another catalogued rule whose texts the entry
+takes (a Factur-X id that runs an EN 16931 check under its own number).
+
 A rule either has its own texts or names a template, whose ``{placeholders}`` are filled from
 ``args`` (``x_en``/``x_fr`` give a per-language value of ``{x}``); texts given in the rule
 override the template's.
@@ -197,11 +200,43 @@ def load_file(name: str) -> dict[str, Any]:
     return loaded
 
 
+def _same_as(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry whose ``same_as`` names another catalogued rule takes that rule's texts."""
+    ref_code = entry.get("same_as")
+    if not ref_code:
+        return dict(entry)
+    ref = SOURCE.lookup(ref_code)
+    if ref is None:
+        raise KeyError(f"same_as names an unknown rule {ref_code}")
+    out = dict(entry)
+    for name in ("en", "fr", "fix_en", "fix_fr"):
+        out.setdefault(name, getattr(ref, name))
+    out.setdefault("bt", list(ref.bt))
+    if "notes" not in out:
+        out["notes"] = f"Same check as {ref_code}, under the artefact's own id."
+    return out
+
+
+def resolve(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry with its ``same_as`` references (its own and its variants') resolved."""
+    out = _same_as(entry)
+    if "variants" in out:
+        out["variants"] = {
+            art: {k: v for k, v in _same_as(over).items() if k in _FIELDS}
+            for art, over in out["variants"].items()
+        }
+    return out
+
+
+@cache
+def _rule(name: str, code: str) -> Rule:
+    data = load_file(name)
+    return build_rule(code, resolve(data["rules"][code]), data.get("templates", {}))
+
+
 @cache
 def _rules_of(name: str) -> dict[str, Rule]:
-    data = load_file(name)
-    templates = data.get("templates", {})
-    return {code: build_rule(code, entry, templates) for code, entry in data["rules"].items()}
+    return {code: _rule(name, code) for code in load_file(name)["rules"]}
 
 
 def catalogue_files() -> list[str]:
@@ -217,10 +252,10 @@ class CatalogSource:
             return None
         data = load_file(name)
         if code in data["rules"]:
-            return _rules_of(name)[code]
+            return _rule(name, code)
         for prefix, entry in data.get("fallbacks", {}).items():
             if code.startswith(prefix):
-                return build_rule(code, entry, data.get("templates", {}))
+                return build_rule(code, resolve(entry), data.get("templates", {}))
         return None
 
     def rules(self) -> Iterable[Rule]:
@@ -228,4 +263,5 @@ class CatalogSource:
             yield from _rules_of(name).values()
 
 
-register_source(CatalogSource())
+SOURCE = CatalogSource()
+register_source(SOURCE)
