@@ -261,3 +261,16 @@ def test_registry_entry(rule_id: str) -> None:
 
 def test_samples_dir_is_used(samples: list[Path]) -> None:
     assert len(samples) >= 3
+
+
+def test_warning_edition_turns_every_finding_into_a_warning() -> None:
+    key, change = FAILING["BR-FR-CDV-CL-09_MDT-113_207"]
+    tree = _sample(key)
+    change(tree)
+    fatal = check_cdv(tree)
+    warning = check_cdv(tree, edition="warning")
+    assert [r.rule for r in fatal] == [r.rule for r in warning]
+    assert {r.severity for r in fatal} == {Severity.ERROR}
+    assert {r.severity for r in warning} == {Severity.WARNING}
+    with pytest.raises(ValueError):
+        check_cdv(tree, edition="strict")

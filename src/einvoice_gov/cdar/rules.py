@@ -590,8 +590,20 @@ def _quote(value: str) -> str:
     return f"value {shown!r}"
 
 
-def check_cdv(tree: etree._ElementTree | Element) -> list[RawResult]:
-    """Run every BR-FR-CDV rule on a CDAR document; one result per failing context element."""
+#: The two editions of the FNFE package: ``fatal`` (what the platforms apply from
+#: 1 September 2026, and the default) and ``warning`` (the transition edition: the same rules
+#: with every flag set to warning).
+EDITIONS = ("fatal", "warning")
+
+
+def check_cdv(tree: etree._ElementTree | Element, edition: str = "fatal") -> list[RawResult]:
+    """Run every BR-FR-CDV rule on a CDAR document; one result per failing context element.
+
+    ``edition="warning"`` gives the results of the WARNING edition of the rules (every
+    finding a warning).
+    """
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}; choose one of {EDITIONS}")
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     doc = _Doc(root)
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
@@ -607,7 +619,7 @@ def check_cdv(tree: etree._ElementTree | Element) -> list[RawResult]:
                 out.append(
                     RawResult(
                         rule=a.id,
-                        severity=a.severity,
+                        severity=a.severity if edition == "fatal" else W,
                         location=location(el),
                         text=_quote(a.value(el)) if a.value else "",
                         bt=(),

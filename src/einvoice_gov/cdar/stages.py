@@ -15,8 +15,12 @@ from einvoice_gov.validation.official import RawResult
 KEYS = frozenset({"xsd/cdar", "br-fr-cdv/cdar"})
 
 
-def run(key: str, tree: etree._ElementTree, lang: str = "en") -> list[RawResult] | None:
-    """Results of one CDAR stage, or ``None`` for a key that is not a CDAR stage."""
+def run(
+    key: str, tree: etree._ElementTree, lang: str = "en", edition: str = "fatal"
+) -> list[RawResult] | None:
+    """Results of one CDAR stage, or ``None`` for a key that is not a CDAR stage.
+
+    ``edition`` chooses the FATAL (default) or WARNING edition of the BR-FR-CDV rules."""
     if key == "xsd/cdar":
         from einvoice_gov.cdar.structure import check_structure
 
@@ -24,5 +28,5 @@ def run(key: str, tree: etree._ElementTree, lang: str = "en") -> list[RawResult]
     if key == "br-fr-cdv/cdar":
         from einvoice_gov.cdar.rules import check_cdv
 
-        return check_cdv(tree)
+        return check_cdv(tree, edition)
     return None
