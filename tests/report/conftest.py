@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from einvoice_gov.cli import cli
 from tests.conftest import ROOT
 
 DEMO = ROOT / "fixtures" / "demo"
@@ -27,12 +31,57 @@ def toml_to_json(data: Any) -> Any:
     return data
 
 
+def run_cli(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def check_counts(paths: list[str], chain: str = "auto") -> dict[str, int]:
+    """What ``einvoice-gov check`` reports for these inputs: files, valid, invalid."""
+    code, out = run_cli(["check", *paths, "--format", "jsonl", "--chain", chain])
+    assert code in (0, 1), out
+    records = [json.loads(line) for line in out.splitlines() if line.strip()]
+    valid = sum(1 for r in records if r["valid"])
+    return {"total": len(records), "valid": valid, "invalid": len(records) - valid}
+
+
+def report_json(tmp: Path, paths: list[str], profile: Path, *extra: str) -> dict[str, Any]:
+    out = tmp / "report.json"
+    args = ["report", *paths, "--profile", str(profile), "--today", TODAY.isoformat()]
+    code, text = run_cli([*args, "--format", "json", "-o", str(out), *extra])
+    assert code == 0, text
+    data: dict[str, Any] = json.loads(out.read_text("utf-8"))
+    return data
+
+
+def defaults_profile(tmp: Path, category: str = "pme") -> Path:
+    out = tmp / f"company-{category}.toml"
+    code, text = run_cli(
+        ["init", "--defaults", "--siren", "175006691", "--category", category, "-o", str(out)]
+    )
+    assert code == 0, text
+    return out
+
+
+def make_demo_ledger(tmp: Path) -> str:
+    """The demo ledger (fixtures/make_demo_ledger.py) in ``tmp``; returns its store URL."""
+    spec = importlib.util.spec_from_file_location(
+        "make_demo_ledger", ROOT / "fixtures" / "make_demo_ledger.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    url = f"sqlite:///{tmp / 'demo-trace.db'}"
+    built: str = module.build(url)
+    return built
+
+
 @pytest.fixture
 def demo_dir() -> Path:
     return DEMO
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def zugferd_dev() -> Path:
     if not ZUGFERD_DEV.is_dir():
         pytest.skip(f"shared corpus not found at {ZUGFERD_DEV} (../shared/corpus/zugferd-dev)")

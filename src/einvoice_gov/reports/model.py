@@ -98,7 +98,20 @@ class InvoiceStats(BaseModel):
 class ChainCheck(BaseModel):
     ok: bool
     entries: int
+    #: first entry that fails verification
+    first_bad: int | None = None
     reason: str | None = None
+
+
+class ArchiveCheck(BaseModel):
+    #: the archive directory checked (beside the store, or $EINVOICE_ARCHIVE)
+    directory: str
+    ok: bool
+    objects: int
+    #: objects whose bytes no longer match their SHA-256 (failed fixity)
+    damaged: list[str] = Field(default_factory=list)
+    #: objects the log says were archived but that are absent
+    missing: list[str] = Field(default_factory=list)
 
 
 class AnomalyItem(BaseModel):
@@ -128,10 +141,14 @@ class FlowStats(BaseModel):
     not_deposited: list[str] = Field(default_factory=list)
     #: invoices rejected or refused and not re-issued
     rejected_not_reissued: list[str] = Field(default_factory=list)
-    #: invoices missing a mandatory lifecycle status
+    #: invoices missing a mandatory lifecycle status (200 Déposée before the others)
     missing_statuses: list[str] = Field(default_factory=list)
+    #: invoices with no archived copy recorded
+    not_archived: list[str] = Field(default_factory=list)
     anomalies: list[AnomalyItem] = Field(default_factory=list)
     chain: ChainCheck | None = None
+    #: fixity of the archive; null when there is no archive directory
+    archive: ArchiveCheck | None = None
 
 
 class PenaltyItem(BaseModel):

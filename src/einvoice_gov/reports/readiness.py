@@ -624,8 +624,21 @@ def trace_gaps(g: _Gaps, flows: FlowStats, deadlines: Sequence[DeadlineItem]) ->
             "trace",
             "einvoicing",
             g.text("trace.chain"),
-            first_bad=flows.chain.entries,
+            first_bad="?" if flows.chain.first_bad is None else flows.chain.first_bad,
             reason=flows.chain.reason or "?",
+        )
+    if flows.archive is not None and not flows.archive.ok:
+        g.add(
+            "trace.archive",
+            "blocking",
+            "provider",
+            "trace",
+            "einvoicing",
+            g.text("trace.archive"),
+            evidence=(flows.archive.damaged + flows.archive.missing)[:20],
+            damaged=len(flows.archive.damaged),
+            missing=len(flows.archive.missing),
+            directory=flows.archive.directory,
         )
     by_code: dict[str, list[str]] = defaultdict(list)
     severities: dict[str, set[str]] = defaultdict(set)
@@ -638,6 +651,7 @@ def trace_gaps(g: _Gaps, flows: FlowStats, deadlines: Sequence[DeadlineItem]) ->
     for code in sorted(by_code):
         invoices = by_code[code]
         known = TRACE_ANOMALIES.get(code, {})
+        lang2 = "fr" if g.lang == "fr" else "en"
         label = known.get(f"label_{'fr' if g.lang == 'fr' else 'en'}", code)
         fix = known.get(
             f"fix_{'fr' if g.lang == 'fr' else 'en'}",
@@ -651,14 +665,14 @@ def trace_gaps(g: _Gaps, flows: FlowStats, deadlines: Sequence[DeadlineItem]) ->
             severity = "important" if in_force else "advice"
         title, why, fx = g.text("trace.anomaly")
         g.add(
-            f"trace.{code.lower()}",
+            "trace." + code.lower().removeprefix("trace-"),
             severity,
             owner,
             "trace",
             "einvoicing",
             (
                 title.format(label=label, n=len(invoices)),
-                why.format(message=messages[code]),
+                why.format(message=known.get(f"why_{lang2}", messages[code])),
                 fx.format(fix=fix),
             ),
             evidence=invoices[:20],

@@ -131,6 +131,13 @@ GAPS: dict[str, dict[str, GapText]] = {
             "Ne rien effacer ; faire analyser le journal par le prestataire et restaurer la "
             "dernière sauvegarde vérifiée.",
         ),
+        "trace.archive": (
+            "Archive altérée ou incomplète",
+            "{damaged} objet(s) archivé(s) ne correspondent plus à leur empreinte et {missing} "
+            "manquent dans {directory} : l'intégrité exigée pendant 6 ans n'est plus prouvée.",
+            "Ne rien effacer ; restaurer ces objets depuis la sauvegarde hors ligne et "
+            "relancer « einvoice-gov archive verify ».",
+        ),
         "trace.anomaly": (
             "{label} ({n} facture(s))",
             "{message}",
@@ -247,6 +254,13 @@ GAPS: dict[str, dict[str, GapText]] = {
             "Delete nothing; have the provider analyse the log and restore the last verified "
             "backup.",
         ),
+        "trace.archive": (
+            "Archive altered or incomplete",
+            "{damaged} archived object(s) no longer match their fingerprint and {missing} are "
+            "missing in {directory}: the integrity required for 6 years is no longer proven.",
+            "Delete nothing; restore these objects from the offline backup and run "
+            '"einvoice-gov archive verify" again.',
+        ),
         "trace.anomaly": (
             "{label} ({n} invoice(s))",
             "{message}",
@@ -255,10 +269,14 @@ GAPS: dict[str, dict[str, GapText]] = {
     },
 }
 
-#: Trace anomaly codes we know -> (French label, English label, French fix, English fix,
-#: severity before / after the issuing date, owner).
+#: Trace anomaly codes (``einvoice_gov.trace.lifecycle``) -> labels, fixes, owner, and the
+#: list of ``flows`` they fill ("bucket").
 TRACE_ANOMALIES: dict[str, dict[str, str]] = {
     "TRACE-NOT-DEPOSITED": {
+        "why_fr": "Une facture qui n'est pas déposée sur une plateforme n'est pas émise "
+        "électroniquement : à partir de l'obligation, 50 € d'amende par facture.",
+        "why_en": "An invoice not deposited on a platform is not issued electronically: once "
+        "the obligation applies, a €50 fine per invoice.",
         "label_fr": "Factures émises jamais déposées",
         "label_en": "Invoices issued but never deposited",
         "fix_fr": "Déposer ces factures sur la plateforme (ou noter pourquoi elles ne le sont "
@@ -269,24 +287,120 @@ TRACE_ANOMALIES: dict[str, dict[str, str]] = {
         "bucket": "not_deposited",
     },
     "TRACE-REJECTED-NOT-REISSUED": {
+        "why_fr": "Une facture rejetée ou refusée n'existe plus pour le client : tant qu'elle "
+        "n'est pas réémise, elle ne sera pas payée et la TVA déclarée est fausse.",
+        "why_en": "A rejected or refused invoice no longer exists for the customer: until it is"
+        " re-issued it will not be paid and the VAT declared is wrong.",
         "label_fr": "Factures rejetées ou refusées non réémises",
         "label_en": "Rejected or refused invoices not re-issued",
         "fix_fr": "Annuler chaque facture rejetée par un avoir interne et émettre une facture "
-        "corrigée.",
+        "rectifiée (enregistrée avec « replaces »).",
         "fix_en": "Cancel each rejected invoice with an internal credit note and issue a "
-        "corrected invoice.",
+        'corrected invoice (recorded with "replaces").',
         "owner": "pilot",
         "bucket": "rejected_not_reissued",
     },
-    "TRACE-MISSING-STATUS": {
-        "label_fr": "Statuts obligatoires manquants",
-        "label_en": "Mandatory statuses missing",
-        "fix_fr": "Demander à la plateforme les statuts manquants (déposée, refusée, "
-        "encaissée, rejetée) et les enregistrer.",
-        "fix_en": "Ask the platform for the missing statuses (deposited, refused, paid, "
-        "rejected) and record them.",
+    "TRACE-STATUS-BEFORE-DEPOSIT": {
+        "why_fr": "Le statut 200 Déposée est obligatoire : sans lui, rien ne prouve que la "
+        "facture est passée par la plateforme.",
+        "why_en": "Status 200 Deposited is mandatory: without it nothing proves the invoice "
+        "went through the platform.",
+        "label_fr": "Statut obligatoire 200 Déposée manquant",
+        "label_en": "Mandatory status 200 Deposited missing",
+        "fix_fr": "Demander à la plateforme le statut 200 (Déposée) de ces factures et "
+        "l'enregistrer.",
+        "fix_en": "Ask the platform for these invoices' 200 (Deposited) status and record it.",
         "owner": "provider",
         "bucket": "missing_statuses",
+    },
+    "TRACE-PAID-BEFORE-DEPOSIT": {
+        "why_fr": "Le statut 200 Déposée est obligatoire : sans lui, rien ne prouve que la "
+        "facture est passée par la plateforme.",
+        "why_en": "Status 200 Deposited is mandatory: without it nothing proves the invoice "
+        "went through the platform.",
+        "label_fr": "Encaissement enregistré sans statut 200 Déposée",
+        "label_en": "Payment recorded without a 200 Deposited status",
+        "fix_fr": "Retrouver le dépôt de ces factures sur la plateforme (statut 200) ; une "
+        "facture encaissée sans dépôt n'a pas été émise électroniquement.",
+        "fix_en": "Find these invoices' deposit on the platform (status 200); an invoice paid "
+        "without a deposit was not issued electronically.",
+        "owner": "provider",
+        "bucket": "missing_statuses",
+    },
+    "TRACE-AMOUNT-MISSING": {
+        "why_fr": "Le statut 212 Encaissée doit porter le montant encaissé par taux de TVA ; "
+        "sinon la donnée de paiement manque (500 € par transmission manquante).",
+        "why_en": "Status 212 Payment received must carry the cashed amount by VAT rate; "
+        "otherwise the payment data is missing (€500 per missed transmission).",
+        "label_fr": "Statut 212 Encaissée sans montant par taux de TVA",
+        "label_en": "Status 212 Payment received without the amount by VAT rate",
+        "fix_fr": "Transmettre l'encaissement avec le montant par taux de TVA (obligatoire "
+        "pour l'e-reporting des paiements).",
+        "fix_en": "Send the payment with its amount by VAT rate (required for payment "
+        "e-reporting).",
+        "owner": "accountant",
+    },
+    "TRACE-REASON-MISSING": {
+        "label_fr": "Statuts sans motif",
+        "label_en": "Statuses without a reason code",
+        "fix_fr": "Demander à la plateforme le motif de ces refus, rejets ou suspensions.",
+        "fix_en": "Ask the platform for the reason of these refusals, rejections or suspensions.",
+        "owner": "provider",
+    },
+    "TRACE-NOT-ARCHIVED": {
+        "why_fr": "Les factures doivent rester intactes et lisibles 6 ans (art. L102 B LPF) ; "
+        "sans copie archivée, leur intégrité n'est pas prouvée.",
+        "why_en": "Invoices must stay intact and readable for 6 years (art. L102 B LPF); "
+        "without an archived copy their integrity is not proven.",
+        "label_fr": "Factures sans copie archivée",
+        "label_en": "Invoices without an archived copy",
+        "fix_fr": "Archiver chaque facture (« einvoice-gov archive put --invoice ») pour la "
+        "conserver intacte 6 ans (10 ans en droit commercial).",
+        "fix_en": 'Archive every invoice ("einvoice-gov archive put --invoice") to keep it '
+        "intact for 6 years (10 under commercial law).",
+        "owner": "pilot",
+        "bucket": "not_archived",
+    },
+    "TRACE-ISSUED-INVALID": {
+        "why_fr": "Une facture invalide est rejetée par la plateforme : elle devra être annulée"
+        " et réémise.",
+        "why_en": "An invalid invoice is rejected by the platform: it will have to be cancelled"
+        " and issued again.",
+        "label_fr": "Factures émises malgré une validation en échec",
+        "label_en": "Invoices issued although their validation failed",
+        "fix_fr": "Corriger ces factures (voir « einvoice-gov check ») et les réémettre.",
+        "fix_en": 'Correct these invoices (see "einvoice-gov check") and issue them again.',
+        "owner": "pilot",
+    },
+    "TRACE-STATUS-AFTER-CLOSE": {
+        "label_fr": "Statuts reçus après clôture de la facture",
+        "label_en": "Statuses received after the invoice was closed",
+        "fix_fr": "Vérifier avec la plateforme pourquoi une facture refusée ou rejetée "
+        "continue de recevoir des statuts.",
+        "fix_en": "Check with the platform why a refused or rejected invoice keeps receiving "
+        "statuses.",
+        "owner": "provider",
+    },
+    "TRACE-UNEXPECTED-TRANSITION": {
+        "label_fr": "Enchaînements de statuts inattendus",
+        "label_en": "Unexpected status sequences",
+        "fix_fr": "Vérifier la séquence des statuts avec la plateforme.",
+        "fix_en": "Check the sequence of statuses with the platform.",
+        "owner": "provider",
+    },
+    "TRACE-UNKNOWN-STATUS": {
+        "label_fr": "Codes de statut inconnus",
+        "label_en": "Unknown status codes",
+        "fix_fr": "Demander à la plateforme la signification de ces codes.",
+        "fix_en": "Ask the platform what these codes mean.",
+        "owner": "provider",
+    },
+    "TRACE-UNKNOWN-INVOICE": {
+        "label_fr": "Événements pour des factures jamais enregistrées",
+        "label_en": "Events for invoices never recorded",
+        "fix_fr": "Enregistrer l'émission ou la réception de ces factures dans le journal.",
+        "fix_en": "Record the issue or receipt of these invoices in the log.",
+        "owner": "pilot",
     },
 }
 
