@@ -151,6 +151,38 @@ class Rule:
                         changes[name] = value
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
+    def to_dict(self) -> dict[str, object]:
+        """The rule as JSON-ready data (what ``einvoice-gov rules --format json`` prints)."""
+        return {
+            "code": self.code,
+            "family": self.family,
+            "stage": self.stage.value,
+            "severity": self.severity.value,
+            "bt": list(self.bt),
+            "mirrors": self.mirrors,
+            "applies": [
+                {
+                    "artefact": a.artefact,
+                    "stage": a.stage.value,
+                    "syntax": a.syntax,
+                    "severity": a.severity.value,
+                }
+                for a in self.applies
+            ],
+            "en": {"message": self.en, "fix": self.fix_en},
+            "fr": {"message": self.fr, "fix": self.fix_fr},
+            "notes": self.notes,
+            "variants": [
+                {k: v for k, v in dataclasses.asdict(var).items() if v} for var in self.variants
+            ],
+        }
+
+    def matches(self, text: str) -> bool:
+        """Whether a search text occurs in the code, a business term or a message (any language)."""
+        needle = text.casefold()
+        hay = (self.code, *self.bt, self.en, self.fr, self.fix_en, self.fix_fr, self.notes)
+        return any(needle in h.casefold() for h in hay)
+
 
 class RuleSource(Protocol):
     """A lazily loaded set of rules (the catalogue of the official artefacts)."""
@@ -263,6 +295,41 @@ def all_rules() -> list[Rule]:
             merged.setdefault(r.code, r)
     order = list(Stage)
     return sorted(merged.values(), key=lambda r: (order.index(r.stage), r.code))
+
+
+def search(
+    text: str = "",
+    *,
+    stage: Stage | str | None = None,
+    syntax: str | None = None,
+    family: str | None = None,
+    severity: Severity | str | None = None,
+) -> list[Rule]:
+    """Rules matching every given criterion (``text`` is searched in code, BT and messages).
+
+    ``stage``/``syntax``/``severity`` match any artefact in which the rule applies (rules
+    without ``applies`` are matched on their own stage and severity).
+    """
+    st = Stage(stage) if stage is not None else None
+    sev = Severity(severity) if severity is not None else None
+    out = []
+    for r in all_rules():
+        if text and not r.matches(text):
+            continue
+        if family and r.family.casefold() != family.casefold():
+            continue
+        places: list[tuple[Stage, str | None, Severity]] = [
+            (a.stage, a.syntax, a.severity) for a in r.applies
+        ] or [(r.stage, None, r.severity)]
+        if not any(
+            (st is None or p_stage is st)
+            and (syntax is None or p_syntax == syntax)
+            and (sev is None or p_sev is sev)
+            for p_stage, p_syntax, p_sev in places
+        ):
+            continue
+        out.append(r)
+    return out
 
 
 def declared_codes() -> list[str]:
