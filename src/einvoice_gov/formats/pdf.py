@@ -17,6 +17,7 @@ import codecs
 import contextlib
 import io
 import logging
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -283,22 +284,15 @@ def _read_pypdf(data: bytes) -> _RawPdf:
         def decode() -> bytes:
             return bytes(stream.get_data())
 
-        _decode_into(out, decode, get(stream, "/Length"), get(get(stream, "/Params"), "/Size"))
+        _decode_into(
+            out,
+            decode,
+            get(stream, "/Length"),
+            get(get(stream, "/Params"), "/Size"),
+            _wanted(out, raw.metadata),
+        )
         return out
 
-    af = get(catalog, "/AF")
-    if isinstance(af, ArrayObject):
-        raw.af_present = True
-        for i in range(len(af)):
-            ref = list.__getitem__(af, i)
-            raw.af_objnums.append(objnum(ref))
-            raw.af_files.append(filespec("", ref))
-    names = get(catalog, "/Names")
-    ef_tree = get(names, "/EmbeddedFiles")
-    for key, ref in _walk_name_tree(ef_tree, get, lambda x: list.__iter__(x) if x else iter(())):
-        raw.files.append(filespec(key, ref))
-    if get(names, "/JavaScript") is not None:
-        raw.actions.append("document-level JavaScript (/Names /JavaScript)")
     meta = get(catalog, "/Metadata")
     if isinstance(meta, StreamObject):
         try:
@@ -307,6 +301,22 @@ def _read_pypdf(data: bytes) -> _RawPdf:
             raw.metadata_error = f"XMP stream cannot be decoded: {type(exc).__name__}"
     elif meta is not None:
         raw.metadata_error = "the /Metadata entry is not a stream"
+    names = get(catalog, "/Names")
+    ef_tree = get(names, "/EmbeddedFiles")
+    for key, ref in _walk_name_tree(ef_tree, get, lambda x: list.__iter__(x) if x else iter(())):
+        raw.files.append(filespec(key, ref))
+    if get(names, "/JavaScript") is not None:
+        raw.actions.append("document-level JavaScript (/Names /JavaScript)")
+    in_tree = {f.objnum for f in raw.files if f.objnum is not None}
+    af = get(catalog, "/AF")
+    if isinstance(af, ArrayObject):
+        raw.af_present = True
+        for i in range(len(af)):
+            ref = list.__getitem__(af, i)
+            num = objnum(ref)
+            raw.af_objnums.append(num)
+            if num is None or num not in in_tree:
+                raw.af_files.append(filespec("", ref))
 
     # Action scan: every object reachable from the catalog, direct ones included.
     oa = get(catalog, "/OpenAction")
@@ -404,8 +414,23 @@ def _check_action(kind: str | None, has_js: bool, where: str, actions: list[str]
         actions.append(text)
 
 
-def _decode_into(out: _RawFile, decode: Callable[[], bytes], length: Any, size: Any) -> None:
-    """Decode an embedded stream into ``out``, refusing what is over the limit."""
+def _wanted(out: _RawFile, metadata: bytes | None) -> bool:
+    """Whether an attachment may be the invoice, hence worth decoding: an XML name, a
+    standard invoice name, or a name the XMP metadata mentions."""
+    name = (out.uf or out.f or out.key or "").strip()
+    low = name.lower()
+    if low.endswith(".xml") or low in INVOICE_NAMES:
+        return True
+    return bool(name) and metadata is not None and name.encode("utf-8", "ignore") in metadata
+
+
+def _decode_into(
+    out: _RawFile, decode: Callable[[], bytes], length: Any, size: Any, wanted: bool = True
+) -> None:
+    """Decode an embedded stream into ``out``, refusing what is over the limit.
+
+    ``wanted=False`` (not a possible invoice): only the declared size is recorded.
+    """
     try:
         declared = int(length) if length is not None else 0
     except (TypeError, ValueError):
@@ -414,6 +439,9 @@ def _decode_into(out: _RawFile, decode: Callable[[], bytes], length: Any, size: 
         params_size = int(size) if size is not None else 0
     except (TypeError, ValueError):
         params_size = 0
+    if not wanted:
+        out.size = params_size or declared
+        return
     if max(declared, params_size) > MAX_ATTACHMENT_BYTES:
         out.size = max(declared, params_size)
         out.too_large = True
@@ -526,21 +554,15 @@ def _read_pikepdf(data: bytes) -> _RawPdf:
                     raise ValueError("unusual filter on a large embedded file")
                 return bytes(stream.read_bytes())
 
-            _decode_into(out, decode, get(stream, "/Length"), get(get(stream, "/Params"), "/Size"))
+            _decode_into(
+                out,
+                decode,
+                get(stream, "/Length"),
+                get(get(stream, "/Params"), "/Size"),
+                _wanted(out, raw.metadata),
+            )
             return out
 
-        af = get(catalog, "/AF")
-        if isinstance(af, pikepdf.Array):
-            raw.af_present = True
-            for ref in af:
-                raw.af_objnums.append(objnum(ref))
-                raw.af_files.append(filespec("", ref))
-        names = get(catalog, "/Names")
-        ef_tree = get(names, "/EmbeddedFiles")
-        for key, spec in _walk_name_tree(ef_tree, get, items):
-            raw.files.append(filespec(key, spec))
-        if get(names, "/JavaScript") is not None:
-            raw.actions.append("document-level JavaScript (/Names /JavaScript)")
         meta = get(catalog, "/Metadata")
         if isinstance(meta, pikepdf.Stream):
             try:
@@ -549,6 +571,21 @@ def _read_pikepdf(data: bytes) -> _RawPdf:
                 raw.metadata_error = f"XMP stream cannot be decoded: {type(exc).__name__}"
         elif meta is not None:
             raw.metadata_error = "the /Metadata entry is not a stream"
+        names = get(catalog, "/Names")
+        ef_tree = get(names, "/EmbeddedFiles")
+        for key, spec in _walk_name_tree(ef_tree, get, items):
+            raw.files.append(filespec(key, spec))
+        if get(names, "/JavaScript") is not None:
+            raw.actions.append("document-level JavaScript (/Names /JavaScript)")
+        in_tree = {f.objnum for f in raw.files if f.objnum is not None}
+        af = get(catalog, "/AF")
+        if isinstance(af, pikepdf.Array):
+            raw.af_present = True
+            for ref in af:
+                num = objnum(ref)
+                raw.af_objnums.append(num)
+                if num is None or num not in in_tree:
+                    raw.af_files.append(filespec("", ref))
 
         # Action scan: every object of the file; direct sub-dictionaries are scanned in place.
         visited = 0
@@ -769,6 +806,19 @@ def default_backend() -> str:
 _DEFAULT: list[str] = []
 
 
+def set_default_backend(name: str | None) -> None:
+    """Choose the PDF library :func:`read_pdf` uses when none is given (``None``: automatic).
+
+    For benchmarks and tests; the environment variable ``EINVOICE_PDF_BACKEND`` does the same
+    for a whole process.
+    """
+    if name is not None and name not in BACKENDS:
+        raise ValueError(f"unknown PDF backend {name!r}; choose one of {sorted(BACKENDS)}")
+    _DEFAULT.clear()
+    if name is not None:
+        _DEFAULT.append(name)
+
+
 def read_pdf(data: bytes, *, backend: str | None = None) -> PdfInfo:
     """Read the PDF bytes into a :class:`PdfInfo`.
 
@@ -778,7 +828,7 @@ def read_pdf(data: bytes, *, backend: str | None = None) -> PdfInfo:
     """
     if backend is None:
         if not _DEFAULT:
-            _DEFAULT.append(default_backend())
+            _DEFAULT.append(os.environ.get("EINVOICE_PDF_BACKEND") or default_backend())
         backend = _DEFAULT[0]
     if backend not in BACKENDS:
         raise ValueError(f"unknown PDF backend {backend!r}; choose one of {sorted(BACKENDS)}")
