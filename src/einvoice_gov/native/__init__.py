@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from einvoice_gov.native.ruleinfo import RuleInfo, catalog
     from einvoice_gov.native.engine import NativeEngine
+    from einvoice_gov.native.ruleinfo import RuleInfo, catalog
 
 __all__ = ["NativeEngine", "RuleInfo", "catalog"]
 

@@ -32,10 +32,10 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "2"
+COMPILER_VERSION = "3"
 
 _SINGLE = ("bool", "str", "int", "num")
-_DOS = ("step", "descendant-or-self", ("kind", "node"), [])
+_DOS: Ast = ("step", "descendant-or-self", ("kind", "node"), [])
 
 
 class CompileError(ValueError):
@@ -470,22 +470,22 @@ class Gen:
     ) -> tuple[str, str]:
         for p in preds:
             if p[0] == "lit" and isinstance(p[1], int):
-                k = p[1]
-                code = f"R.nth_rev({code}, {k})" if reverse else f"R.nth({code}, {k})"
+                pos = p[1]
+                code = f"R.nth_rev({code}, {pos})" if reverse else f"R.nth({code}, {pos})"
                 continue
             v = self.fresh("p")
             item_kind = "node" if kind in ("nodes", "node") else "item"
-            inner = sc.child(v, item_kind)
-            c, k = self.expr(p, inner)
-            if k == "seq1":
-                c, k = f"[{c}]", "seq"
-            if k in ("int", "num"):
+            pscope = sc.child(v, item_kind)
+            c, pk = self.expr(p, pscope)
+            if pk == "seq1":
+                c, pk = f"[{c}]", "seq"
+            if pk in ("int", "num"):
                 code = f"R.pos_filter({code}, lambda {v}: {c})"
                 continue
-            if k == "seq":
+            if pk == "seq":
                 code = f"R.pred_filter({code}, lambda {v}: {c})"
                 continue
-            cond = self.as_bool(c, k)
+            cond = self.as_bool(c, pk)
             code = f"[{v} for {v} in {code} if {cond}]"
         return code, kind
 
@@ -517,7 +517,7 @@ class Gen:
         ):
             base = left[1]
             bc, bk = self.ex(base, sc)
-            desc = ("step", "descendant", right[2], [])
+            desc: Ast = ("step", "descendant", right[2], [])
             if bk == "node":
                 code, kind = self.step_from_node(desc, bc)
             else:
@@ -530,13 +530,11 @@ class Gen:
             return code, kind
         lc, lk = self.ex(left, sc)
         if lk == "node" and right[0] == "step":
-            inner = sc.child(lc)
-            return self.e_step(right, inner)
+            return self.e_step(right, sc.child(lc))
         if lk not in ("nodes", "node", "seq"):
             raise CompileError(f"path step from a {lk}")
         v = self.fresh("s")
-        inner = sc.child(v, "node")
-        rc, rk = self.expr(right, inner)
+        rc, rk = self.expr(right, sc.child(v, "node"))
         src = self.as_seq(lc, lk)
         if lk == "seq":
             src = f"R.require_nodes({src})"
@@ -566,9 +564,7 @@ class Gen:
             return (
                 a[2][0] == "step" and a[2][1] in ("child", "attribute", "self") and self._flat(a[1])
             )
-        if a[0] in ("root", "ctx", "var"):
-            return a[0] != "var"
-        return False
+        return a[0] in ("root", "ctx")
 
     # functions ------------------------------------------------------------------------------
 

@@ -68,6 +68,8 @@ class Doc:
 
     __slots__ = ("_idx", "by", "kids", "nodes", "pos", "root", "tree")
 
+    root: Node
+
     tag = None
     parent = None
     anodes: ClassVar[list[Attr]] = []
@@ -106,7 +108,7 @@ class Node:
     def sv(self) -> str:
         s = self._sv
         if s is None:
-            s = self._sv = "".join(self.el.itertext())
+            s = self._sv = "".join(str(t) for t in self.el.itertext())
         return s
 
     @property
@@ -135,7 +137,7 @@ class Attr:
         self.pos = pos
 
 
-NODE_TYPES = (Node, Attr, Doc)
+NODE_TYPES: tuple[type, ...] = (Node, Attr, Doc)
 
 
 def build(tree: etree._ElementTree | etree._Element) -> Doc:
@@ -148,16 +150,16 @@ def build(tree: etree._ElementTree | etree._Element) -> Doc:
     def walk(el: etree._Element, parent: Node | Doc) -> Node:
         tag = el.tag
         pos = counter[0]
-        n = Node(tag, parent, el, pos)  # type: ignore[arg-type]
+        n = Node(str(tag), parent, el, pos)
         nodes.append(n)
         items = el.items()
         if items:
             k = pos
             for name, value in items:
                 k += 1
-                a = Attr(name, n, value, k)
+                a = Attr(str(name), n, str(value), k)
                 n.anodes.append(a)
-                n.attrs[name] = a
+                n.attrs[a.tag] = a
                 nodes.append(a)
             counter[0] = k + 1
         else:
@@ -241,7 +243,7 @@ def preceding_siblings(n: Any) -> list[Node]:
         return []
     kids = n.parent.kids
     i = kids.index(n)
-    return kids[:i]
+    return list(kids[:i])
 
 
 def following_siblings(n: Any) -> list[Node]:
@@ -249,7 +251,7 @@ def following_siblings(n: Any) -> list[Node]:
         return []
     kids = n.parent.kids
     i = kids.index(n)
-    return kids[i + 1 :]
+    return list(kids[i + 1 :])
 
 
 def preceding(n: Any) -> list[Node]:
@@ -383,7 +385,7 @@ def ebv(seq: Any) -> bool:
     if t is str or t is UA:
         return len(x) > 0
     if t is int or t is Decimal:
-        return x != 0
+        return bool(x != 0)
     if t is float:
         return not (x == 0 or math.isnan(x))
     raise XPathError("FORG0006", "effective boolean value not defined")
@@ -704,9 +706,10 @@ def _arith_operand(x: Any) -> Any:
 def dec_div(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise XPathError("FOAR0001", "decimal division by zero")
-    ea = -a.as_tuple().exponent if isinstance(a.as_tuple().exponent, int) else 0
-    eb = -b.as_tuple().exponent if isinstance(b.as_tuple().exponent, int) else 0
-    scale = max(18, ea, eb)  # type: ignore[operator]
+    xa, xb = a.as_tuple().exponent, b.as_tuple().exponent
+    ea = -xa if isinstance(xa, int) else 0
+    eb = -xb if isinstance(xb, int) else 0
+    scale = max(18, ea, eb)
     q = _DEC.divide(a, b)
     return q.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_DOWN, context=_DEC)
 
@@ -764,24 +767,24 @@ def arith1(op: str, a: Any, b: Any) -> Any:
                 raise XPathError("FOAR0001", "integer division by zero")
             q = abs(a) // abs(b)
             return q if (a >= 0) == (b >= 0) else -q
-    x = a if ta is Decimal else Decimal(a)
-    y = b if tb is Decimal else Decimal(b)
+    dx: Decimal = a if ta is Decimal else Decimal(a)
+    dy: Decimal = b if tb is Decimal else Decimal(b)
     if op == "+":
-        return _DEC.add(x, y)
+        return _DEC.add(dx, dy)
     if op == "-":
-        return _DEC.subtract(x, y)
+        return _DEC.subtract(dx, dy)
     if op == "*":
-        return _DEC.multiply(x, y)
+        return _DEC.multiply(dx, dy)
     if op == "div":
-        return dec_div(x, y)
+        return dec_div(dx, dy)
     if op == "mod":
-        if y == 0:
+        if dy == 0:
             raise XPathError("FOAR0001", "modulo by zero")
-        return _DEC.remainder(x, y)
+        return _DEC.remainder(dx, dy)
     if op == "idiv":
-        if y == 0:
+        if dy == 0:
             raise XPathError("FOAR0001", "integer division by zero")
-        return int(_DEC.divide_int(x, y))
+        return int(_DEC.divide_int(dx, dy))
     raise XPathError("XPST0003", op)
 
 
@@ -1001,7 +1004,7 @@ def node_name(seq: Sequence[Any]) -> str:
     if type(n) is Doc:
         return ""
     tag = n.tag
-    local = tag.rpartition("}")[2]
+    local: str = tag.rpartition("}")[2]
     if type(n) is Attr:
         if tag.startswith("{"):
             pfx = n.parent.el.nsmap
@@ -1011,7 +1014,7 @@ def node_name(seq: Sequence[Any]) -> str:
                     return f"{k}:{local}"
         return local
     p = n.prefix
-    return f"{p}:{local}" if p else local
+    return f"{p}:{local}" if p else str(local)
 
 
 def local_name(seq: Sequence[Any]) -> str:
@@ -1216,7 +1219,7 @@ def tag_index(d: Doc) -> dict[str, list[Node]]:
                     idx[m.tag] = [m]
                 else:
                     lst.append(m)
-        d._idx = idx
+        d._idx = idx  # type: ignore[attr-defined]
     return idx
 
 
@@ -1367,7 +1370,7 @@ def sibling_position(n: Any) -> int:
     p = n.parent
     if p is None or type(n) is Attr:
         return 1
-    return p.by[n.tag].index(n) + 1
+    return int(p.by[n.tag].index(n)) + 1
 
 
 class Lazy:

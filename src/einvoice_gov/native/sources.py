@@ -34,7 +34,8 @@ def source_for(key: str) -> Source | None:
     if key == "en16931/cii":
         from einvoice_gov.native import cen_cii
 
-        return cen_cii.source()
+        cen: Source | None = cen_cii.source()
+        return cen
     path = artefact_path(key)
     if path is None:
         return None

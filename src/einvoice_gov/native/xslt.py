@@ -106,12 +106,17 @@ def _avt(text: str) -> str:
 
 def _check(el: etree._Element, kind: str) -> Check:
     test = el.get("test") or ""
-    attrs = {a.get("name"): "".join(a.itertext()).strip() for a in el.findall(f"{_X}attribute")}
+    attrs = {
+        a.get("name"): "".join(str(t) for t in a.itertext()).strip()
+        for a in el.findall(f"{_X}attribute")
+    }
     for name in ("id", "flag"):
         if el.get(name) is not None:
             attrs[name] = el.get(name) or ""
     text_el = el.find(f"{_S}text")
-    text = " ".join("".join(text_el.itertext()).split()) if text_el is not None else ""
+    text = (
+        " ".join("".join(str(t) for t in text_el.itertext()).split()) if text_el is not None else ""
+    )
     raw_test = _avt(test)
     rid = attrs.get("id") or noid(raw_test or text)
     flag = (attrs.get("flag") or "fatal").lower()
@@ -175,7 +180,8 @@ def load(path: Path) -> Schema:
                         order.append(m)
                 for ap in top.iter(f"{_S}active-pattern"):
                     nm = {
-                        a.get("name"): "".join(a.itertext()) for a in ap.findall(f"{_X}attribute")
+                        a.get("name"): "".join(str(t) for t in a.itertext())
+                        for a in ap.findall(f"{_X}attribute")
                     }
                     nxt = ap.getnext()
                     while nxt is not None and not isinstance(nxt.tag, str):
@@ -193,7 +199,7 @@ def load(path: Path) -> Schema:
                 mode=mode,
                 priority=prio,
                 match=match,
-                context=fired.get("context") if fired is not None else match,
+                context=(fired.get("context") or match) if fired is not None else match,
                 order=n,
                 ns=_ns(top),
             )
