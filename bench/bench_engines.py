@@ -1,0 +1,120 @@
+"""Native vs official engine on the same files in the same run.
+
+    python bench/bench_engines.py [--corpus DIR] [--limit N] [--repeat R]
+
+Measures, per file, (1) the EN 16931 stage (engine.prepare + the en16931 stage) and (2) the
+full French chain of the document (XSD + EN 16931 + BR-FR, or XSD + EXTENDED-CTC-FR / Factur-X
++ BR-FR) with each engine, the XSD stage being the same lxml validation on both sides. Prints
+mean milliseconds per file and the ratio official / native. Files where the official engine has
+no artefact for a stage (CEN CII) are left out of that stage's figure. Documents are parsed
+once before timing; compile caches are warmed first (not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from einvoice_gov.formats.document import Document, load
+from einvoice_gov.validation.chains import ChainChoice, StageSpec, plan
+from einvoice_gov.validation.engine import ENGINES
+from einvoice_gov.validation.official import StageCrash
+from einvoice_gov.validation.xsd import BACKENDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def stages_of(doc: Document, choice: ChainChoice) -> list[StageSpec]:
+    return plan(doc, choice)[1]
+
+
+def run_stages(engine: str, doc: Document, specs: list[StageSpec]) -> bool:
+    """Run the stages; False when the engine lacks an artefact for one of them."""
+    eng = ENGINES[engine]
+    xsd = BACKENDS["lxml"]
+    prepared = None
+    done = False
+    for spec in specs:
+        if spec.kind == "xsd":
+            xsd.validate(spec.key, doc.tree)
+            continue
+        if not done:
+            prepared = eng.prepare(doc)
+            done = True
+        try:
+            if eng.run(spec, doc, prepared) is None:
+                return False
+        except StageCrash:
+            pass
+    return True
+
+
+def measure(engine: str, docs: list[tuple[Document, list[StageSpec]]], repeat: int) -> list[float]:
+    per_file = []
+    for doc, specs in docs:
+        best = float("inf")
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            run_stages(engine, doc, specs)
+            best = min(best, time.perf_counter() - t0)
+        per_file.append(best)
+    return per_file
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", type=Path, action="append")
+    ap.add_argument("--limit", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    corpora = args.corpus or [
+        ROOT.parent / "shared" / "conformance" / "en16931-examples",
+        ROOT.parent / "shared" / "conformance" / "mutants-dev" / "cases",
+    ]
+    files: list[Path] = []
+    for c in corpora:
+        found = sorted(p for p in c.rglob("*.xml"))
+        step = max(1, len(found) // args.limit)
+        files += found[::step][: args.limit]
+    docs = []
+    for f in files:
+        d = load(f)
+        if d.tree is not None and d.syntax in ("ubl", "cii"):
+            docs.append(d)
+    if "official" not in ENGINES:
+        print("official engine not available", file=sys.stderr)
+        return 1
+    print(f"{len(docs)} documents")
+    for label, choice, only_en in (
+        ("EN 16931 stage", ChainChoice.EN16931, True),
+        ("full French chain (XSD + rules + BR-FR)", ChainChoice.FR, False),
+    ):
+        sets: list[tuple[Document, list[StageSpec]]] = []
+        for d in docs:
+            specs = stages_of(d, choice)
+            if only_en:
+                specs = [s for s in specs if s.name == "en16931"]
+            # comparable only where both engines have every artefact
+            if not run_stages("official", d, specs) or not run_stages("native", d, specs):
+                continue
+            sets.append((d, specs))
+        off = measure("official", sets, args.repeat)
+        nat = measure("native", sets, args.repeat)
+        for syn in ("ubl", "cii", "all"):
+            idx = [i for i, (d, _) in enumerate(sets) if syn == "all" or d.syntax == syn]
+            if not idx:
+                continue
+            o = statistics.mean(off[i] for i in idx) * 1000
+            n = statistics.mean(nat[i] for i in idx) * 1000
+            print(
+                f"{label:42s} {syn:4s} files={len(idx):4d} official={o:7.3f} ms  "
+                f"native={n:7.3f} ms  ratio={o / n:6.1f}x"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
