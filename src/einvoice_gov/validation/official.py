@@ -136,7 +136,7 @@ class _StderrCapture:
     private temporary file: the user's terminal stays clean and we can read the code."""
 
     def __init__(self) -> None:
-        self.file = tempfile.TemporaryFile()
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
 
     def __enter__(self) -> _StderrCapture:
         sys.stderr.flush()
