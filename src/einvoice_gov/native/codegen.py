@@ -32,7 +32,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "3"
+COMPILER_VERSION = "4"
 
 _SINGLE = ("bool", "str", "int", "num")
 _DOS: Ast = ("step", "descendant-or-self", ("kind", "node"), [])
@@ -507,6 +507,20 @@ class Gen:
 
     def e_path(self, a: Ast, sc: Scope) -> tuple[str, str]:
         left, right = a[1], a[2]
+        # //@name  →  the document's attributes of that name
+        if (
+            left[0] == "path"
+            and left[1] == ("root",)
+            and left[2] == _DOS
+            and right[0] == "step"
+            and right[1] == "attribute"
+            and right[2][0] == "name"
+            and not any(p[0] == "lit" for p in right[3])
+        ):
+            code, kind = f"R.attr_index(D).get({right[2][1]!r}, R.EMPTY)", "nodes"
+            if right[3]:
+                code, kind = self.apply_preds(code, kind, right[3], sc)
+            return code, kind
         # A//name  →  descendants by name
         if (
             left[0] == "path"

@@ -66,7 +66,7 @@ class XDate:
 class Doc:
     """The document node."""
 
-    __slots__ = ("_idx", "by", "kids", "nodes", "pos", "root", "tree")
+    __slots__ = ("_aidx", "_idx", "by", "kids", "nodes", "pos", "root", "tree")
 
     root: Node
 
@@ -1388,3 +1388,19 @@ class Lazy:
             self.v = f()
             self.f = None
         return self.v
+
+
+def attr_index(d: Doc) -> dict[str, list[Attr]]:
+    """The document's attribute nodes by name, in document order (built once)."""
+    idx: dict[str, list[Attr]] | None = getattr(d, "_aidx", None)
+    if idx is None:
+        idx = {}
+        for m in d.nodes:
+            if type(m) is Attr:
+                lst = idx.get(m.tag)
+                if lst is None:
+                    idx[m.tag] = [m]
+                else:
+                    lst.append(m)
+        d._aidx = idx  # type: ignore[attr-defined]
+    return idx
