@@ -8,7 +8,8 @@ import pytest
 
 from einvoice_gov import validate
 from einvoice_gov.errors import InputError, UnknownFormatError, UnsafeInputError
-from einvoice_gov.formats.cdar import MAX_CDAR_BYTES, parse_status
+from einvoice_gov.formats.cdar import parse_status
+from einvoice_gov.formats.document import MAX_INPUT_BYTES
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100"
 
@@ -45,17 +46,19 @@ def test_xxe_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "data, rule",
     [
-        (b"", "XML-EMPTY"),
-        (b"   \n", "XML-EMPTY"),
+        (b"", "INPUT-UNKNOWN-FORMAT"),
+        (b"   \n", "INPUT-UNKNOWN-FORMAT"),
+        (b"%PDF-1.7 truncated", "PDF-UNREADABLE"),
         (b"<rsm:CrossDomainAcknowledgementAndResponse xmlns:rsm='" + RSM.encode(), "XML-MALFORMED"),
-        (b"\xff\xfe<\x00a\x00", "XML-MALFORMED"),
+        (b"\xff\xfe<\x00a\x00", "INPUT-UNKNOWN-FORMAT"),
+        (b"<a><b></a>", "XML-MALFORMED"),
         (b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>", None),
     ],
 )
 def test_unusable_inputs(data: bytes, rule: str | None) -> None:
     with pytest.raises(InputError) as exc:
         parse_status(data)
-    if rule is None:
+    if rule is None:  # readable, but not a status message
         assert isinstance(exc.value, UnknownFormatError)
         assert exc.value.rule == "CDAR-NOT-STATUS"
     else:
@@ -69,7 +72,7 @@ def test_missing_and_oversized_files(tmp_path: Path) -> None:
     big = tmp_path / "big.xml"
     with open(big, "wb") as fh:
         fh.write(f'<rsm:CrossDomainAcknowledgementAndResponse xmlns:rsm="{RSM}">'.encode())
-        fh.write(b" " * (MAX_CDAR_BYTES + 1))
+        fh.write(b" " * (MAX_INPUT_BYTES + 1))
         fh.write(b"</rsm:CrossDomainAcknowledgementAndResponse>")
     with pytest.raises(InputError) as exc:
         parse_status(big)

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict
 
 from einvoice_gov.cdar import codes
 from einvoice_gov.errors import InputError, UnknownFormatError
+from einvoice_gov.formats.document import load
 from einvoice_gov.formats.namespaces import CDAR_RSM, CII_QDT, CII_RAM, CII_UDT
-from einvoice_gov.formats.xmlsafe import parse_xml
 
 __all__ = [
     "Characteristic",
@@ -35,9 +35,6 @@ __all__ = [
     "parse_status",
     "status_label",
 ]
-
-#: Largest status message we read (bytes). Real ones are a few kilobytes.
-MAX_CDAR_BYTES = 5 * 1024 * 1024
 
 _RSM = f"{{{CDAR_RSM}}}"
 _RAM = f"{{{CII_RAM}}}"
@@ -244,36 +241,6 @@ def status_label(code: str | None, lang: str = "en") -> str | None:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _read(source: str | Path | bytes) -> bytes:
-    if isinstance(source, bytes):
-        data = source
-    elif isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("<"):
-        data = source.encode("utf-8")
-        # A str carries no byte encoding: drop a declaration that would contradict UTF-8.
-        data = re.sub(rb"^\s*<\?xml[^>]*\?>", b"", data.lstrip(b"\xef\xbb\xbf"), count=1)
-    else:
-        p = Path(source)
-        try:
-            size = p.stat().st_size
-        except OSError as exc:
-            raise InputError("INPUT-UNREADABLE", f"cannot read the file: {exc.strerror}") from exc
-        if size > MAX_CDAR_BYTES:
-            raise InputError(
-                "INPUT-TOO-LARGE",
-                f"the file is {size} bytes, over the {MAX_CDAR_BYTES}-byte limit of a status "
-                "message",
-            )
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise InputError("INPUT-UNREADABLE", f"cannot read the file: {exc.strerror}") from exc
-    if len(data) > MAX_CDAR_BYTES:
-        raise InputError(
-            "INPUT-TOO-LARGE", f"the input is over the {MAX_CDAR_BYTES}-byte limit of a status"
-        )
-    return data
-
-
 def _text(el: etree._Element | None) -> str | None:
     if el is None:
         return None
@@ -434,8 +401,9 @@ def parse_status(source: str | Path | bytes, *, strict: bool = True) -> StatusMe
     """Read a CDAR lifecycle status message.
 
     ``source`` is a path, the bytes of the file, or a ``str`` of XML text (one that begins
-    with ``<``; any other ``str`` is a path). The XML is parsed with the hardened parser: no
-    DTD, no entity, no network, bounded size.
+    with ``<``; any other ``str`` is a path). It is read as every input is
+    (:func:`einvoice_gov.formats.document.load`): hardened XML parser (no DTD, no entity, no
+    network), bounded size.
 
     Raises :class:`~einvoice_gov.errors.InputError` when the input cannot be used: unreadable,
     not well-formed or hostile XML (rule ``XML-*``), not a CDAR message (``CDAR-NOT-STATUS``,
@@ -446,8 +414,16 @@ def parse_status(source: str | Path | bytes, *, strict: bool = True) -> StatusMe
     501 Irrecevable answers a file that could not be read. Whether the message obeys the
     French rules is not checked here: validate it with ``einvoice_gov.validate``.
     """
-    tree = parse_xml(_read(source))
-    root = tree.getroot()
+    if isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("<"):
+        # XML text: a str carries no byte encoding, so drop a declaration that would say one.
+        source = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", source, count=1).encode("utf-8")
+    loaded = load(source)
+    if loaded.tree is None:
+        raise UnknownFormatError(
+            "CDAR-NOT-STATUS",
+            f"not a CDAR lifecycle status message: a {loaded.container.upper()} file",
+        )
+    root = loaded.tree.getroot()
     if root.tag != _RSM + "CrossDomainAcknowledgementAndResponse":
         q = etree.QName(root)
         raise UnknownFormatError(
