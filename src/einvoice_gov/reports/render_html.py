@@ -53,7 +53,7 @@ footer { margin-top: 36px; color: var(--grey); font-size: .85rem; }
 """
 
 
-def _page(title: str, lang: str, body: str) -> str:
+def html_page(title: str, lang: str, body: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
@@ -260,4 +260,4 @@ def render_html(report: ReadinessReport) -> str:
         + x(w["generated"].format(version=report.version, today=fmt.date(report.today, lang)))
         + "</footer>"
     )
-    return _page(w["title"], lang, "\n".join(parts))
+    return html_page(w["title"], lang, "\n".join(parts))
