@@ -371,7 +371,7 @@ def verify(
 
     JSON: {"ok", "entries", "first_bad", "reason", ...}.
     """
-    from einvoice_gov.trace.verify import verify as run_verify
+    from einvoice_gov.trace.verifier import verify as run_verify
 
     lang = lang or default_lang()
     with _opened(store_url, create=False) as store:

@@ -23,7 +23,7 @@ from hashlib import sha256
 from json.encoder import encode_basestring
 from typing import Any, Final, NamedTuple
 
-from einvoice_gov.trace.canonical import dumps_restricted
+from einvoice_gov.trace.canonical import check_restricted, dumps_restricted
 from einvoice_gov.trace.events import Event
 
 __all__ = [
@@ -138,20 +138,25 @@ def envelope_suffix(
 
 
 def seal(origin: str, seq: int, prev: bytes, inv_prev: bytes | None, event: Event) -> Row:
-    """Serialise one event as entry ``seq`` and hash it."""
-    doc = {
-        "at": event.at,
-        "data": event.data,
-        "event_id": event.event_id,
-        "inv_prev": None if inv_prev is None else inv_prev.hex(),
-        "invoice": event.invoice,
-        "log": origin,
-        "prev": prev.hex(),
-        "seq": seq,
-        "type": event.type,
-        "v": FORMAT_VERSION,
-    }
-    body = dumps_restricted(doc)
+    """Serialise one event as entry ``seq`` and hash it.
+
+    The canonical text is assembled as ``{"at":…,"data":…`` + `envelope_suffix`: JCS orders
+    the members that way, and a property test checks the result equals full RFC 8785
+    serialisation of the entry object. Only ``data`` goes through the JSON encoder.
+    """
+    if not event.checked:
+        check_restricted(event.data)
+    data = dumps_restricted(event.data, checked=True).decode("utf-8")
+    text = f'{{"at":{encode_basestring(event.at)},"data":{data}' + envelope_suffix(
+        event.event_id,
+        None if inv_prev is None else inv_prev.hex(),
+        event.invoice,
+        origin,
+        prev.hex(),
+        seq,
+        event.type,
+    )
+    body = text.encode("utf-8")
     return Row(
         seq,
         event.event_id,

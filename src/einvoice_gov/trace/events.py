@@ -168,6 +168,8 @@ class Event:
     type: str
     at: str
     data: dict[str, Any] = field(default_factory=dict)
+    #: set by `Event.new` once the data was checked against the restricted JSON model
+    checked: bool = field(default=False, repr=False, compare=False)
 
     @classmethod
     def new(
@@ -198,7 +200,7 @@ class Event:
             raise EventError(str(exc)) from exc
         if len(repr(data)) > MAX_DATA_BYTES:
             raise EventError(f"fields larger than {MAX_DATA_BYTES} bytes")
-        return cls(event_id=event_id, invoice=invoice, type=type, at=at, data=data)
+        return cls(event_id=event_id, invoice=invoice, type=type, at=at, data=data, checked=True)
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> Event:

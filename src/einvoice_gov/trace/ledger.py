@@ -117,7 +117,7 @@ class Ledger:
         Refuses (`IntegrityError`) when the log does not verify or does not extend the last
         signed checkpoint: the key never signs two inconsistent views.
         """
-        from einvoice_gov.trace.verify import _Bad, verify_rows
+        from einvoice_gov.trace.verifier import _Bad, verify_rows
 
         key = self.signing_key()
         size = self.store.size()

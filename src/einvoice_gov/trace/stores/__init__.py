@@ -3,9 +3,11 @@
 Both stores are the sequencer of the log: an append takes the store's exclusive append lock
 (SQLite: ``flock`` queue + ``BEGIN IMMEDIATE``; PostgreSQL: ``pg_advisory_xact_lock``), reads
 the head, inserts the sealed rows and commits before it returns, so concurrent writers from
-several processes never fork the chain. The schema backs this with ``UNIQUE`` constraints
-(``event_id``, ``hash``, ``prev``) and triggers that refuse out-of-order inserts, updates and
-deletes (an accident guard, not a security boundary: the signed checkpoints are).
+several processes never fork the chain. The schema backs this: ``seq`` is the primary key,
+``event_id`` is ``UNIQUE`` (exactly-once retries), and a trigger refuses any insert that is
+not ``seq = head + 1`` with ``prev = hash(head)`` (so no two entries share a predecessor: a
+``UNIQUE(prev)`` index would add nothing but cost); other triggers refuse updates and
+deletes. Those are accident guards, not a security boundary: the signed checkpoints are.
 """
 
 from __future__ import annotations

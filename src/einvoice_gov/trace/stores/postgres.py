@@ -36,7 +36,7 @@ _DDL: Final = [
         event_id text NOT NULL UNIQUE,
         invoice text NOT NULL,
         type text NOT NULL,
-        prev bytea NOT NULL UNIQUE,
+        prev bytea NOT NULL,
         hash bytea NOT NULL,
         body bytea NOT NULL
     )""",
@@ -143,17 +143,24 @@ class PostgresStore:
     def origin(self) -> str:
         return self._origin
 
+    def _has_tables(self) -> bool:
+        # a plain catalog query (fresh snapshot), not to_regclass (cached lookups)
+        row = self._conn.execute(
+            "SELECT count(*) FROM pg_catalog.pg_tables "
+            "WHERE schemaname = %s AND tablename = 'trace_meta'",
+            (self.schema,),
+        ).fetchone()
+        return bool(row and row[0])
+
     def _migrate(self, create: bool = True) -> None:
-        exists = self._conn.execute("SELECT to_regclass('trace_meta')").fetchone()
-        if exists and exists[0] is not None:
+        if self._has_tables():
             return
         if not create:
             self._conn.close()
             raise StoreError(f"no trace store in {self._url} (schema {self.schema})")
         with self._conn.transaction():
             self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
-            exists = self._conn.execute("SELECT to_regclass('trace_meta')").fetchone()
-            if exists and exists[0] is not None:
+            if self._has_tables():
                 return
             for sql in _DDL:
                 self._conn.execute(sql)
@@ -190,9 +197,11 @@ class PostgresStore:
                     )
                     for seq, eid, h in cur.fetchall():
                         existing[eid] = (int(seq), bytes(h))
+                    # one index probe per invoice (a DISTINCT ON would read whole trails)
                     cur.execute(
-                        "SELECT DISTINCT ON (invoice) invoice, hash FROM trace_entries "
-                        "WHERE invoice = ANY(%s) ORDER BY invoice, seq DESC",
+                        "SELECT i.invoice, e.hash FROM unnest(%s::text[]) AS i(invoice) "
+                        "CROSS JOIN LATERAL (SELECT t.hash FROM trace_entries t "
+                        "WHERE t.invoice = i.invoice ORDER BY t.seq DESC LIMIT 1) AS e",
                         (list({e.invoice for e in events}),),
                     )
                     for inv, h in cur.fetchall():

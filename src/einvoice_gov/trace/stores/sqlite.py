@@ -41,7 +41,7 @@ MIGRATIONS: Final[list[tuple[int, list[str]]]] = [
                 event_id TEXT NOT NULL UNIQUE,
                 invoice TEXT NOT NULL,
                 type TEXT NOT NULL,
-                prev BLOB NOT NULL UNIQUE,
+                prev BLOB NOT NULL,
                 hash BLOB NOT NULL,
                 body BLOB NOT NULL
             )""",
@@ -188,14 +188,16 @@ class SQLiteStore:
                     invs = list({e.invoice for e in events})
                     for i in range(0, len(invs), _CHUNK):
                         part = invs[i : i + _CHUNK]
-                        marks = ",".join("?" * len(part))
+                        values = ",".join(["(?)"] * len(part))
+                        # one index probe per invoice (GROUP BY would read whole trails)
                         for inv, h in cur.execute(
-                            "SELECT invoice, hash FROM trace_entries WHERE seq IN "
-                            "(SELECT max(seq) FROM trace_entries "
-                            f"WHERE invoice IN ({marks}) GROUP BY invoice)",
+                            f"WITH i(invoice) AS (VALUES {values}) "
+                            "SELECT i.invoice, (SELECT t.hash FROM trace_entries t "
+                            "WHERE t.invoice = i.invoice ORDER BY t.seq DESC LIMIT 1) FROM i",
                             part,
                         ):
-                            inv_heads[inv] = bytes(h)
+                            if h is not None:
+                                inv_heads[inv] = bytes(h)
                 rows, acks = plan_append(self._origin, head, events, existing, inv_heads)
                 if rows:
                     cur.executemany(

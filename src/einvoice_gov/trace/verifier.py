@@ -96,7 +96,11 @@ def explain_entry(
             "(entries deleted, inserted or swapped)",
         )
     if doc.get("prev") != prev.hex():
-        return "chain_broken", f"entry {pos} does not link to entry {pos - 1} (prev differs)"
+        return (
+            "chain_broken",
+            f"entry {pos} does not link to entry {pos - 1}: entry {pos - 1} was changed "
+            f"after entry {pos} was written (or the link of entry {pos} was edited)",
+        )
     want_ip = None if inv_prev is None else inv_prev.hex()
     if doc.get("inv_prev") != want_ip:
         return (
@@ -151,7 +155,8 @@ def verify_rows(
         )
         if not body.endswith(suffix.encode()):
             code, reason = explain_entry(row, pos, origin, prev, bytes.fromhex(ip) if ip else None)
-            raise _Bad(pos, code, reason)
+            # a broken link means the entry before it changed after it was linked to
+            raise _Bad(pos - 1 if code == "chain_broken" else pos, code, reason)
         if prev_col != prev:
             raise _Bad(
                 pos,
@@ -310,6 +315,8 @@ def verify(
             signatures=signatures,
             warnings=warnings,
         )
+        if bad_cp is not None:
+            raise bad_cp
         if sizes and sizes[-1] > count:
             raise _Bad(
                 count,
@@ -327,8 +334,6 @@ def verify(
                     "(rewritten after signing)",
                 )
             good = size
-        if bad_cp is not None:
-            raise bad_cp
         if count and (not sizes or sizes[-1] < count):
             result.warnings.append(
                 f"entries {sizes[-1] if sizes else 0} to {count - 1} are not covered by a "
