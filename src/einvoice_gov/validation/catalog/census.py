@@ -55,6 +55,10 @@ class ArtefactAssert:
     test: str
     terms: tuple[str, ...]  # business terms (BT/BG/EXT-FR-FE) the artefact's text names
     synthetic: bool  # True when the artefact gives no id (FX-NOID-...)
+    #: the artefact's own message, kept in memory only: the tests use it to recognise the
+    #: generated message shapes of Factur-X asserts and to check that no message of ours copies
+    #: an official one. It is never written into the catalogue.
+    text: str = ""
 
 
 def _text(el: etree._Element) -> str:
@@ -82,6 +86,7 @@ def read_asserts(path: Path) -> list[ArtefactAssert]:
                 test=test,
                 terms=tuple(dict.fromkeys(_TERM.findall(text))),
                 synthetic=not rid,
+                text=text,
             )
         )
     return out
