@@ -28,17 +28,29 @@ from tests.conftest import conformance_dir
 CEN_CII_IDS = 806  # ../shared/conformance/README.md, census of the CEN artefacts 1.3.16
 
 
-def _from_native() -> dict[str, dict[str, str]] | None:
+def _from_native() -> dict[str, dict[str, str]]:
+    """Ids and flags per artefact from the native catalogue, for the stages it compiles.
+
+    A stage the native engine cannot build (yet) is left out: the XSLT census stands for it
+    (the native engine's own tests report its build errors).
+    """
     try:
         from einvoice_gov.native import catalog
     except ImportError:
-        return None
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    for info in catalog():
-        flags = out[info.artefact]
-        if flags.get(info.id) != "fatal":
-            flags[info.id] = "fatal" if info.flag != "warning" else "warning"
-    return dict(out)
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for key in RULE_ARTEFACTS:
+        try:
+            infos = catalog([key])
+        except Exception:
+            continue
+        flags: dict[str, str] = {}
+        for info in infos:
+            if flags.get(info.id) != "fatal":
+                flags[info.id] = "fatal" if info.flag != "warning" else "warning"
+        if flags:
+            out[key] = flags
+    return out
 
 
 @pytest.fixture(scope="module")
