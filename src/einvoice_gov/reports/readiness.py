@@ -605,13 +605,14 @@ def trace_gaps(g: _Gaps, flows: FlowStats, deadlines: Sequence[DeadlineItem]) ->
         )
         return
     if flows.status in ("unavailable", "error"):
+        key = "trace.unavailable" if flows.status == "unavailable" else "trace.error"
         g.add(
-            "trace.unavailable",
+            key,
             "important",
             "pilot",
             "trace",
             "einvoicing",
-            g.text("trace.unavailable"),
+            g.text(key),
             store=flows.ledger or "",
             reason=flows.message,
         )

@@ -109,6 +109,7 @@ def render_markdown(report: ReadinessReport) -> str:
     w = words(lang)
     c = report.company
     e = _md_escape
+    colon = " :" if lang == "fr" else ":"
     out = [
         f"# {w['title']}",
         "",
@@ -187,13 +188,14 @@ def render_markdown(report: ReadinessReport) -> str:
     out += [basis, ""]
     for item in pen.items:
         out.append(
-            f"- {e(item.label)} : **{fmt.euros(item.amount_eur, lang)}** ({e(item.explanation)})"
+            f"- {e(item.label)}{colon} **{fmt.euros(item.amount_eur, lang)}** "
+            f"({e(item.explanation)})"
         )
-    out += [f"- **{w['total_exposure']} : {fmt.euros(pen.total_eur, lang)}**", ""]
+    out += [f"- **{w['total_exposure']}{colon} {fmt.euros(pen.total_eur, lang)}**", ""]
     out += [
         f"## {w['gaps']}",
         "",
-        f"| # | {w['severity']} | {w['owner']} | {w['deadline']} | {w['gaps']} | {w['why']} | "
+        f"| # | {w['severity']} | {w['owner']} | {w['deadline']} | {w['action']} | {w['why']} | "
         f"{w['fix']} |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -210,7 +212,8 @@ def render_markdown(report: ReadinessReport) -> str:
         out.append("")
         for track, ids in q.tracks.items():
             if ids:
-                out.append(f"- **{w[track]}** : " + " ; ".join(e(titles[i]) for i in ids))
+                sep = " ; " if lang == "fr" else "; "
+                out.append(f"- **{w[track]}**{colon} " + sep.join(e(titles[i]) for i in ids))
         out.append("")
     out += [f"**{w['routines']}**", ""]
     out += [f"- {e(r)}" for r in report.roadmap.routines]

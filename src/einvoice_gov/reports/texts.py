@@ -124,6 +124,13 @@ GAPS: dict[str, dict[str, GapText]] = {
             "Le journal {store} n'a pas pu être lu : {reason}.",
             "Mettre à jour einvoice-gov puis relancer le rapport avec --store.",
         ),
+        "trace.error": (
+            "Le journal d'audit n'a pas pu être lu",
+            "Le journal {store} est illisible ou absent ({reason}) : la piste d'audit des "
+            "factures ne peut pas être vérifiée.",
+            "Vérifier l'adresse donnée à --store (et que le fichier ou la base existe), puis "
+            "relancer le rapport ; sinon faire examiner le journal par le prestataire.",
+        ),
         "trace.chain": (
             "Le journal d'audit a été modifié",
             "La vérification de la chaîne échoue à l'entrée {first_bad} : {reason}. La piste "
@@ -246,6 +253,13 @@ GAPS: dict[str, dict[str, GapText]] = {
             "Install the tracing module",
             "The log {store} could not be read: {reason}.",
             "Update einvoice-gov and run the report again with --store.",
+        ),
+        "trace.error": (
+            "The audit log could not be read",
+            "The log {store} is unreadable or missing ({reason}): the invoices' audit trail "
+            "cannot be checked.",
+            "Check the address given to --store (and that the file or database exists), then "
+            "run the report again; otherwise have the provider examine the log.",
         ),
         "trace.chain": (
             "The audit log was altered",
@@ -476,6 +490,7 @@ WORDS: dict[str, dict[str, str]] = {
         "owner": "Responsable",
         "deadline": "Échéance",
         "why": "Pourquoi",
+        "action": "Action",
         "blocking": "bloquant",
         "important": "important",
         "advice": "conseil",
@@ -598,6 +613,7 @@ WORDS: dict[str, dict[str, str]] = {
         "owner": "Owner",
         "deadline": "Deadline",
         "why": "Why",
+        "action": "Action",
         "blocking": "blocking",
         "important": "important",
         "advice": "advice",
