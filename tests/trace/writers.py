@@ -32,11 +32,68 @@ def batch_lines(prefix: str, n: int, invoices: int = 97) -> list[str]:
     return lines
 
 
+class ForkedProc:
+    """A forked child running the ``trace record`` command function (no interpreter start-up:
+    the crash test needs hundreds of writer lives). Mimics the Popen calls we use."""
+
+    def __init__(self, argv: list[str], stderr_path: Path) -> None:
+        r, w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 70
+            try:
+                os.close(r)
+                os.dup2(w, 1)
+                os.close(w)
+                err = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(err, 2)
+                sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+                sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+                from einvoice_gov.cli import cli
+
+                try:
+                    cli.main(args=argv, prog_name="einvoice-gov", standalone_mode=True)
+                    code = 0
+                except SystemExit as exc:
+                    code = exc.code if isinstance(exc.code, int) else 1
+                sys.stdout.flush()
+            finally:
+                os._exit(code)
+        os.close(w)
+        self.pid = pid
+        self.args = argv
+        self.returncode: int | None = None
+        self.stdout = os.fdopen(r, "rb", buffering=0)
+        self._stderr_path = stderr_path
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, 9)
+
+    def stderr_text(self) -> str:
+        return self._stderr_path.read_text(errors="replace")
+
+
 @dataclass
 class Writer:
     """One ``trace record --batch`` process and the acknowledgements it printed."""
 
-    proc: subprocess.Popen[bytes]
+    proc: Any
     acks: list[dict[str, Any]] = field(default_factory=list)
     _partial: bytes = b""
 
@@ -61,6 +118,14 @@ class Writer:
             env={**os.environ},
         )
         os.set_blocking(proc.stdout.fileno(), False)  # type: ignore[union-attr]
+        return cls(proc)
+
+    @classmethod
+    def fork(cls, store_url: str, batch: Path, chunk: int = 100) -> Writer:
+        """The same command in a forked child of the test process (see `ForkedProc`)."""
+        argv = ["trace", "record", "--batch", str(batch), "--chunk", str(chunk)]
+        proc = ForkedProc([*argv, "--store", store_url], batch.with_suffix(".stderr"))
+        os.set_blocking(proc.stdout.fileno(), False)
         return cls(proc)
 
     def pump(self) -> None:
