@@ -123,7 +123,7 @@ def input_failure(path: str, exc: InputError, lang: str) -> Report:
 
 def _from_raw(raw: RawResult, spec: StageSpec, doc: Document, lang: str) -> Finding:
     el = resolve(doc.tree, raw.location) if doc.tree is not None and raw.location else None
-    r = registry.get(raw.rule)
+    r = registry.get(raw.rule, artefact=spec.key)
     message = r.message(lang) if r is not None else raw.text
     return Finding(
         rule=raw.rule,
