@@ -321,3 +321,14 @@ def test_penalties_follow_volumes_and_answers() -> None:
     rep = assemble(profile, reports, {}, flows, today=TODAY, lang="en")
     assert {p.key for p in rep.penalties.items} == {"invoice-not-electronic"}
     assert rep.penalties.basis == "profile"
+
+
+def test_no_template_placeholder_left_in_any_text(
+    tmp_path: Path, demo_ledger_report: dict[str, Any]
+) -> None:
+    blank = report_json(tmp_path, [str(DEMO)], defaults_profile(tmp_path), "--lang", "en")
+    for data in (demo_ledger_report, blank):
+        texts = [g[k] for g in data["gaps"] for k in ("title", "why", "fix")]
+        texts += [p["explanation"] for p in data["penalties"]["items"]]
+        for text in texts:
+            assert not re.search(r"\{[a-z_]+\}", text), text

@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from einvoice_gov.reform import facts
+
+#: Reform figures quoted in the texts (retention periods), from the one place that holds them.
+_FACTS = {
+    "tax_years": facts.TAX_RETENTION_YEARS.value,
+    "commercial_years": facts.COMMERCIAL_RETENTION_YEARS.value,
+}
+
 Owner = Literal["direction", "pilot", "provider", "accountant"]
 Severity = Literal["blocking", "important", "advice"]
 Track = Literal["security", "einvoicing", "equipment", "contracts"]
@@ -38,8 +46,9 @@ class ItemInfo:
     max_age_days: int | None = None
 
     def text(self, field: str, lang: str) -> str:
+        """The French or English text of ``field`` (question, title, why, fix, date)."""
         value: str | None = getattr(self, f"{field}_{'fr' if lang == 'fr' else 'en'}")
-        return value or ""
+        return (value or "").format(**_FACTS)
 
 
 ITEMS: tuple[ItemInfo, ...] = (
@@ -75,10 +84,12 @@ ITEMS: tuple[ItemInfo, ...] = (
         question_en="Do backups follow the 3-2-1 rule (3 copies, 2 media, 1 off site)?",
         title_fr="Sauvegarder selon la règle 3-2-1",
         title_en="Back up with the 3-2-1 rule",
-        why_fr="Les factures doivent rester lisibles et intactes pendant 6 ans (10 ans pour "
-        "le code de commerce) : une panne ou un rançongiciel ne doit pas les effacer.",
-        why_en="Invoices must stay readable and intact for 6 years (10 under commercial "
-        "law): a failure or ransomware must not wipe them out.",
+        why_fr="Les factures doivent rester lisibles et intactes pendant {tax_years} ans "
+        "({commercial_years} ans pour le code de commerce) : une panne ou un rançongiciel ne "
+        "doit pas les effacer.",
+        why_en="Invoices must stay readable and intact for {tax_years} years "
+        "({commercial_years} under commercial law): a failure or ransomware must not wipe them "
+        "out.",
         fix_fr="Garder 3 copies des données, sur 2 supports différents, dont 1 hors des "
         "locaux ; demander au prestataire de l'écrire dans le contrat.",
         fix_en="Keep 3 copies of the data, on 2 different media, 1 of them off site; ask the "
@@ -312,9 +323,9 @@ ITEMS: tuple[ItemInfo, ...] = (
         "status back when it ends)?",
         title_fr="Garantir la réversibilité du contrat",
         title_en="Secure the contract's reversibility",
-        why_fr="Les factures doivent être conservées 6 ans : changer de plateforme ne doit "
-        "pas les faire perdre.",
-        why_en="Invoices must be kept 6 years: changing platform must not lose them.",
+        why_fr="Les factures doivent être conservées {tax_years} ans : changer de plateforme "
+        "ne doit pas les faire perdre.",
+        why_en="Invoices must be kept {tax_years} years: changing platform must not lose them.",
         fix_fr="Faire écrire le format, le délai et le prix de la restitution des factures, "
         "statuts et pistes d'audit.",
         fix_en="Have the format, time and price of returning invoices, statuses and audit "

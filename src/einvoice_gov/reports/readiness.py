@@ -51,6 +51,7 @@ from einvoice_gov.reports.texts import (
     ORG_VARIANTS,
     TRACE_ANOMALIES,
     TRACE_ANOMALY_DEFAULT,
+    fact_words,
     gap_text,
     words,
 )
@@ -602,6 +603,7 @@ def trace_gaps(g: _Gaps, flows: FlowStats, deadlines: Sequence[DeadlineItem]) ->
             "trace",
             "einvoicing",
             g.text("trace.no-ledger"),
+            tax_years=fact_words(g.lang)["tax_years"],
         )
         return
     if flows.status in ("unavailable", "error"):
@@ -640,6 +642,7 @@ def trace_gaps(g: _Gaps, flows: FlowStats, deadlines: Sequence[DeadlineItem]) ->
             damaged=len(flows.archive.damaged),
             missing=len(flows.archive.missing),
             directory=flows.archive.directory,
+            tax_years=fact_words(g.lang)["tax_years"],
         )
     by_code: dict[str, list[str]] = defaultdict(list)
     severities: dict[str, set[str]] = defaultdict(set)
@@ -673,8 +676,12 @@ def trace_gaps(g: _Gaps, flows: FlowStats, deadlines: Sequence[DeadlineItem]) ->
             "einvoicing",
             (
                 title.format(label=label, n=len(invoices)),
-                why.format(message=known.get(f"why_{lang2}", messages[code])),
-                fx.format(fix=fix),
+                why.format(
+                    message=known[f"why_{lang2}"].format(**fact_words(g.lang))
+                    if f"why_{lang2}" in known
+                    else messages[code]
+                ),
+                fx.format(fix=fix.format(**fact_words(g.lang))),
             ),
             evidence=invoices[:20],
         )

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 import os
 
+from einvoice_gov.reform import facts
+
 GapText = tuple[str, str, str]
+
+
+def fact_words(lang: str) -> dict[str, str]:
+    """Reform figures quoted in the texts, from :mod:`einvoice_gov.reform.facts`."""
+    fine_invoice = int(facts.PENALTIES["invoice-not-electronic"].amount_eur)
+    fine_ereporting = int(facts.PENALTIES["e-reporting-missing"].amount_eur)
+    return {
+        "tax_years": str(facts.TAX_RETENTION_YEARS.value),
+        "commercial_years": str(facts.COMMERCIAL_RETENTION_YEARS.value),
+        "fine_invoice": f"{fine_invoice} €" if lang == "fr" else f"€{fine_invoice}",
+        "fine_ereporting": f"{fine_ereporting} €" if lang == "fr" else f"€{fine_ereporting}",
+    }
 
 
 def report_lang(lang: str | None) -> str:
@@ -115,7 +129,7 @@ GAPS: dict[str, dict[str, GapText]] = {
         "trace.no-ledger": (
             "Tenir la piste d'audit des factures",
             "Sans journal, rien ne prouve qu'une facture a été déposée, acceptée et archivée "
-            "intacte pendant 6 ans.",
+            "intacte pendant {tax_years} ans.",
             "Enregistrer chaque émission, dépôt et statut avec « einvoice-gov trace » et "
             "relancer le rapport avec --store.",
         ),
@@ -141,7 +155,8 @@ GAPS: dict[str, dict[str, GapText]] = {
         "trace.archive": (
             "Archive altérée ou incomplète",
             "{damaged} objet(s) archivé(s) ne correspondent plus à leur empreinte et {missing} "
-            "manquent dans {directory} : l'intégrité exigée pendant 6 ans n'est plus prouvée.",
+            "manquent dans {directory} : l'intégrité exigée pendant {tax_years} ans n'est plus "
+            "prouvée.",
             "Ne rien effacer ; restaurer ces objets depuis la sauvegarde hors ligne et "
             "relancer « einvoice-gov archive verify ».",
         ),
@@ -245,7 +260,7 @@ GAPS: dict[str, dict[str, GapText]] = {
         "trace.no-ledger": (
             "Keep the invoices' audit trail",
             "Without a log, nothing proves that an invoice was deposited, accepted and kept "
-            "intact for 6 years.",
+            "intact for {tax_years} years.",
             'Record every issue, deposit and status with "einvoice-gov trace" and run the '
             "report again with --store.",
         ),
@@ -271,7 +286,8 @@ GAPS: dict[str, dict[str, GapText]] = {
         "trace.archive": (
             "Archive altered or incomplete",
             "{damaged} archived object(s) no longer match their fingerprint and {missing} are "
-            "missing in {directory}: the integrity required for 6 years is no longer proven.",
+            "missing in {directory}: the integrity required for {tax_years} years is no longer "
+            "proven.",
             "Delete nothing; restore these objects from the offline backup and run "
             '"einvoice-gov archive verify" again.',
         ),
@@ -288,9 +304,9 @@ GAPS: dict[str, dict[str, GapText]] = {
 TRACE_ANOMALIES: dict[str, dict[str, str]] = {
     "TRACE-NOT-DEPOSITED": {
         "why_fr": "Une facture qui n'est pas déposée sur une plateforme n'est pas émise "
-        "électroniquement : à partir de l'obligation, 50 € d'amende par facture.",
+        "électroniquement : à partir de l'obligation, {fine_invoice} d'amende par facture.",
         "why_en": "An invoice not deposited on a platform is not issued electronically: once "
-        "the obligation applies, a €50 fine per invoice.",
+        "the obligation applies, a {fine_invoice} fine per invoice.",
         "label_fr": "Factures émises jamais déposées",
         "label_en": "Invoices issued but never deposited",
         "fix_fr": "Déposer ces factures sur la plateforme (ou noter pourquoi elles ne le sont "
@@ -343,9 +359,9 @@ TRACE_ANOMALIES: dict[str, dict[str, str]] = {
     },
     "TRACE-AMOUNT-MISSING": {
         "why_fr": "Le statut 212 Encaissée doit porter le montant encaissé par taux de TVA ; "
-        "sinon la donnée de paiement manque (500 € par transmission manquante).",
+        "sinon la donnée de paiement manque ({fine_ereporting} par transmission manquante).",
         "why_en": "Status 212 Payment received must carry the cashed amount by VAT rate; "
-        "otherwise the payment data is missing (€500 per missed transmission).",
+        "otherwise the payment data is missing ({fine_ereporting} per missed transmission).",
         "label_fr": "Statut 212 Encaissée sans montant par taux de TVA",
         "label_en": "Status 212 Payment received without the amount by VAT rate",
         "fix_fr": "Transmettre l'encaissement avec le montant par taux de TVA (obligatoire "
@@ -362,16 +378,17 @@ TRACE_ANOMALIES: dict[str, dict[str, str]] = {
         "owner": "provider",
     },
     "TRACE-NOT-ARCHIVED": {
-        "why_fr": "Les factures doivent rester intactes et lisibles 6 ans (art. L102 B LPF) ; "
+        "why_fr": "Les factures doivent rester intactes et lisibles {tax_years} ans "
+        "(art. L102 B LPF) ; "
         "sans copie archivée, leur intégrité n'est pas prouvée.",
-        "why_en": "Invoices must stay intact and readable for 6 years (art. L102 B LPF); "
+        "why_en": "Invoices must stay intact and readable for {tax_years} years (art. L102 B LPF); "
         "without an archived copy their integrity is not proven.",
         "label_fr": "Factures sans copie archivée",
         "label_en": "Invoices without an archived copy",
         "fix_fr": "Archiver chaque facture (« einvoice-gov archive put --invoice ») pour la "
-        "conserver intacte 6 ans (10 ans en droit commercial).",
+        "conserver intacte {tax_years} ans ({commercial_years} ans en droit commercial).",
         "fix_en": 'Archive every invoice ("einvoice-gov archive put --invoice") to keep it '
-        "intact for 6 years (10 under commercial law).",
+        "intact for {tax_years} years ({commercial_years} under commercial law).",
         "owner": "pilot",
         "bucket": "not_archived",
     },
