@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,18 @@ DEMO = ROOT / "fixtures" / "demo"
 DEMO_PROFILE = ROOT / "fixtures" / "demo-company.toml"
 ZUGFERD_DEV = ROOT.parent / "shared" / "corpus" / "zugferd-dev"
 TODAY = dt.date(2026, 11, 26)
+
+
+#: Environment that would change what the commands read or write: cleared for these tests.
+ENV_CLEARED = ("EINVOICE_TRACE_STORE", "EINVOICE_ARCHIVE", "EINVOICE_TRACE_KEY", "EINVOICE_LANG")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hermetic_environment() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ENV_CLEARED:
+            mp.delenv(name, raising=False)
+        yield
 
 
 def toml_to_json(data: Any) -> Any:
