@@ -252,7 +252,11 @@ def check_bundle(
                 "self-consistent, not that it comes from the expected log owner"
             )
         rep.facts.append(f"key {key.name} (id {key.key_id.hex()})")
-        origin, size, root = parse_checkpoint(doc["checkpoint"], key)
+        try:
+            origin, size, root = parse_checkpoint(doc["checkpoint"], key)
+        except ValueError as exc:
+            rep.fail(f"the bundle's checkpoint: {exc}")
+            return rep, doc
         if origin != doc.get("origin"):
             rep.fail(f"the checkpoint names log {origin!r}, the bundle {doc.get('origin')!r}")
         rep.facts.append(f"checkpoint: {size} entries, root {root.hex()}")
