@@ -32,7 +32,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "4"
+COMPILER_VERSION = "5"
 
 _SINGLE = ("bool", "str", "int", "num")
 _DOS: Ast = ("step", "descendant-or-self", ("kind", "node"), [])
@@ -61,6 +61,8 @@ class Gen:
         self.consts: list[str] = []
         self.funcs: dict[str, tuple[str, list[tuple[str, str | None]], str]] = {}
         self.fn_lines: list[str] = []
+        #: and/or as Saxon evaluates them when an operand raises (see runtime.and_/or_)
+        self.precise = False
 
     def fresh(self, base: str = "x") -> str:
         return f"_{base}{next(self.counter)}"
@@ -177,11 +179,15 @@ class Gen:
     def e_or(self, a: Ast, sc: Scope) -> tuple[str, str]:
         x = self.as_bool(*self.ex(a[1], sc))
         y = self.as_bool(*self.ex(a[2], sc))
+        if self.precise:
+            return f"R.or_(lambda: {x}, lambda: {y})", "bool"
         return f"({x} or {y})", "bool"
 
     def e_and(self, a: Ast, sc: Scope) -> tuple[str, str]:
         x = self.as_bool(*self.ex(a[1], sc))
         y = self.as_bool(*self.ex(a[2], sc))
+        if self.precise:
+            return f"R.and_(lambda: {x}, lambda: {y})", "bool"
         return f"({x} and {y})", "bool"
 
     def e_if(self, a: Ast, sc: Scope) -> tuple[str, str]:
@@ -1174,14 +1180,26 @@ def gen_body(
             continue
         c, k = g.ex(ast, sc)
         cond = g.as_bool(c, k)
+        neg = "not " if item.kind == "assert" else ""
         body.append("    try:")
-        if item.kind == "assert":
-            body.append(f"        if not {cond}:")
-        else:
-            body.append(f"        if {cond}:")
+        body.append(f"        if {neg}{cond}:")
         body.append(f"            out.append(({ci}, n, None))")
         body.append("    except R.XPathError as _e:")
-        body.append(f"        out.append(({ci}, n, _e.code))")
+        if _has_and_or(ast):
+            # Saxon evaluates the other operand of an and/or whose operand raised, and keeps
+            # the result when that operand decides it: only then is the error reported.
+            g.precise = True
+            try:
+                pc, pk = g.ex(ast, sc)
+            finally:
+                g.precise = False
+            body.append("        try:")
+            body.append(f"            if {neg}{g.as_bool(pc, pk)}:")
+            body.append(f"                out.append(({ci}, n, None))")
+            body.append("        except R.XPathError as _e2:")
+            body.append(f"            out.append(({ci}, n, _e2.code))")
+        else:
+            body.append(f"        out.append(({ci}, n, _e.code))")
     if absent:
         trie: dict[str, Any] = {}
         for path, ci in absent:
@@ -1196,6 +1214,16 @@ def gen_body(
         body.append(f"    R.absent_hits(n, {const}, out)")
     body.append("")
     lines.extend(body)
+
+
+def _has_and_or(a: Any) -> bool:
+    if isinstance(a, tuple):
+        if a and a[0] in ("and", "or"):
+            return True
+        return any(_has_and_or(x) for x in a)
+    if isinstance(a, list):
+        return any(_has_and_or(x) for x in a)
+    return False
 
 
 def _trie_literal(trie: dict[str, Any]) -> str:

@@ -33,6 +33,28 @@ class XPathError(Exception):
         self.code = code
 
 
+def and_(x: Callable[[], bool], y: Callable[[], bool]) -> bool:
+    """``x and y`` as Saxon evaluates it: when ``x`` raises, ``y`` decides if it is false."""
+    try:
+        a = x()
+    except XPathError:
+        if not y():
+            return False
+        raise
+    return a and y()
+
+
+def or_(x: Callable[[], bool], y: Callable[[], bool]) -> bool:
+    """``x or y`` as Saxon evaluates it: when ``x`` raises, ``y`` decides if it is true."""
+    try:
+        a = x()
+    except XPathError:
+        if y():
+            return True
+        raise
+    return a or y()
+
+
 class UA(str):
     """``xs:untypedAtomic``: the atomized value of a node."""
 
