@@ -35,8 +35,8 @@ GUIDELINES = {
 _OMIT = object()
 
 
-#: A SIRET of the demo seller with a correct key (the demo file's own, 17500669100074, has a
-#: wrong Luhn key: the readiness stage reports it).
+#: A SIRET of the demo seller with a correct Luhn key (set explicitly: the tests of the
+#: identifier checks must not depend on the demo file's value).
 DEMO_SELLER_SIRET = "17500669100018"
 
 

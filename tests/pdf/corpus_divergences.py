@@ -104,6 +104,13 @@ KNOWN: dict[tuple[str, str], Known] = {
         "conformance is out of scope: we report the declared PDF/A-3U as not verified "
         "(PDF-PDFA-DECLARED)"
     ),
+    ("mustang/validator/invalidV2Profile.xml", "invalid"): Known(
+        "a current CII invoice whose BT-24 is the ZUGFeRD 1 identifier "
+        "urn:ferd:CrossIndustryDocument:invoice:1p0:comfort: Mustang rejects it from its "
+        "allow-list of identifiers (code 25 only). The official CEN EN 16931 examples carry "
+        "the same identifier and are valid, no EN 16931 or French rule constrains BT-24's "
+        "value, so we only warn (READY-PROFILE-OTHER)"
+    ),
     ("mustang/validator/01.01a-INVOICE_uncefact.xml", "invalid"): Known(
         _XRECHNUNG.format(why="Mustang fails it on the XRechnung XSD variant")
     ),

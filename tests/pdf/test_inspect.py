@@ -83,7 +83,7 @@ def test_cii_summary() -> None:
     assert (seller.name, seller.siren, seller.siret, seller.vat_id, seller.country) == (
         "Atelier Vasseur SARL",
         "175006691",
-        "17500669100074",
+        "17500669100018",
         "FR19175006691",
         "FR",
     )

@@ -112,9 +112,12 @@ def test_zugferd1_release_candidate_is_recognised() -> None:
     assert "2013" in ready(rc)["FMT-ZUGFERD1"][0]
 
 
-def test_zugferd1_identifier_in_a_cii_document_is_outdated() -> None:
+def test_zugferd1_identifier_in_a_cii_document_is_a_warning() -> None:
+    # the CEN EN 16931 examples do this: a valid EN 16931 CII invoice with an old BT-24
     found = ready(cii(guideline="urn:ferd:CrossIndustryDocument:invoice:1p0:comfort"))
-    assert list(found) == ["FMT-ZUGFERD1"]
+    assert list(found) == ["READY-PROFILE-OTHER"]
+    assert "outdated ZUGFeRD 1 identifier" in found["READY-PROFILE-OTHER"][0]
+    assert registry.get("READY-PROFILE-OTHER").severity is Severity.WARNING  # type: ignore[union-attr]
 
 
 def test_siret_given_as_siren_gets_a_hint() -> None:

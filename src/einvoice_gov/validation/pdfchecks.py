@@ -69,7 +69,7 @@ _LEVEL_PROFILES: dict[str, frozenset[str]] = {
     "CIUS": frozenset({XRECHNUNG}),
 }
 _ZF1_FAMILIES = ("zugferd1", "zugferd1-rc")
-#: ``add(code, detail="", location=None)``: how the helpers of :func:`check` report.
+#: ``add(code, detail="")``: how the helpers of :func:`check` report.
 _Add = Callable[..., None]
 
 _ACTIONS_FR = {
@@ -89,7 +89,10 @@ def _t(lang: str, en: str, fr: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _f(code: str, lang: str, detail: str = "", location: str | None = None) -> Finding:
+def _f(code: str, lang: str, detail: str = "") -> Finding:
+    """A finding of the pdf stage. It has no ``location``: that field is an XPath into the
+    invoice XML, and these findings are about the PDF around it (the message names the
+    attachment or XMP property concerned)."""
     r = registry.get(code)
     assert r is not None, code
     return Finding(
@@ -97,7 +100,6 @@ def _f(code: str, lang: str, detail: str = "", location: str | None = None) -> F
         stage=Stage.PDF,
         severity=r.severity,
         message=r.message(lang, detail),
-        location=location,
         bt=r.bt,
         fix=r.fix(lang),
     )
@@ -114,8 +116,8 @@ def check(doc: Document, lang: str) -> list[Finding]:
         return []
     out: list[Finding] = []
 
-    def add(code: str, detail: str = "", location: str | None = None) -> None:
-        out.append(_f(code, lang, detail, location))
+    def add(code: str, detail: str = "") -> None:
+        out.append(_f(code, lang, detail))
 
     # -- container and security -------------------------------------------------------------
     if pdf.encrypted:
@@ -141,9 +143,9 @@ def check(doc: Document, lang: str) -> list[Finding]:
             _t(lang, f"over {MAX_SCAN_OBJECTS} objects", f"plus de {MAX_SCAN_OBJECTS} objets"),
         )
     if not pdf.xmp_present:
-        add("PDF-XMP-MISSING", location="catalog:/Metadata")
+        add("PDF-XMP-MISSING")
     elif pdf.xmp_error is not None:
-        add("PDF-XMP-MALFORMED", pdf.xmp_error, location="catalog:/Metadata")
+        add("PDF-XMP-MALFORMED", pdf.xmp_error)
 
     # -- the invoice attachment -------------------------------------------------------------
     inv = pdf.invoice
@@ -153,7 +155,6 @@ def check(doc: Document, lang: str) -> list[Finding]:
             "PDF-NO-INVOICE-XML", _t(lang, f"(attachments: {names})", f"(pièces jointes : {names})")
         )
         return out
-    where = f"attachment:{inv.name}"
     cands = pdf.invoice_candidates()
     if len(cands) > 1:
         names = ", ".join(a.name for a in cands)
@@ -164,7 +165,6 @@ def check(doc: Document, lang: str) -> list[Finding]:
                 f"{names}; einvoice-gov read {inv.name}",
                 f"{names} ; einvoice-gov a lu {inv.name}",
             ),
-            where,
         )
     if inv.too_large:
         add(
@@ -174,52 +174,45 @@ def check(doc: Document, lang: str) -> list[Finding]:
                 f"{inv.name}: {_size(inv.size)}, limit {_size(MAX_ATTACHMENT_BYTES)}",
                 f"{inv.name} : {_size(inv.size)}, limite {_size(MAX_ATTACHMENT_BYTES)}",
             ),
-            where,
         )
     elif inv.data is None:
-        add("PDF-XML-MALFORMED", inv.error or "", where)
+        add("PDF-XML-MALFORMED", inv.error or "")
     if not inv.in_name_tree:
-        add("PDF-INVOICE-NOT-IN-NAMES", inv.name, where)
+        add("PDF-INVOICE-NOT-IN-NAMES", inv.name)
     if inv.name.strip().lower() not in INVOICE_NAMES:
-        add("PDF-INVOICE-NAME", inv.name, where)
+        add("PDF-INVOICE-NAME", inv.name)
     if not inv.in_catalog_af:
         add(
             "PDF-AF-MISSING",
             ""
             if pdf.catalog_af_present
             else _t(lang, " (the catalog has no /AF at all)", " (le catalogue n'a aucun /AF)"),
-            where,
         )
     xml_profile = profile_from_guideline(doc.guideline) if doc.tree is not None else None
     profile = xml_profile or XMP_LEVELS.get((pdf.xmp.get("ConformanceLevel") or "").upper())
     rel = inv.af_relationship
     if not rel:
-        add("PDF-AFRELATIONSHIP-MISSING", location=where)
+        add("PDF-AFRELATIONSHIP-MISSING")
     elif rel not in AF_RELATIONSHIPS:
-        add("PDF-AFRELATIONSHIP-INVALID", rel, where)
+        add("PDF-AFRELATIONSHIP-INVALID", rel)
     elif profile in (MINIMUM, BASIC_WL) and rel != "Data":
         add(
             "PDF-AFRELATIONSHIP-PROFILE",
             _t(lang, f"{rel} with the {profile} profile", f"{rel} avec le profil {profile}"),
-            where,
         )
     if inv.data is not None:
         if not inv.mime:
-            add("PDF-ATTACHMENT-NO-MIME", location=where)
+            add("PDF-ATTACHMENT-NO-MIME")
         elif inv.mime.lower() not in XML_MIME_TYPES:
-            add("PDF-ATTACHMENT-MIME", inv.mime, where)
+            add("PDF-ATTACHMENT-MIME", inv.mime)
     enc = doc.xml_encoding
     if enc is not None:
         if enc.problem is not None:
-            add(
-                "PDF-XML-ENCODING",
-                _encoding_detail(lang, enc.declared, enc.bom, enc.problem),
-                where,
-            )
+            add("PDF-XML-ENCODING", _encoding_detail(lang, enc.declared, enc.bom, enc.problem))
         if enc.bom is not None:
-            add("PDF-XML-BOM", enc.bom.upper(), where)
+            add("PDF-XML-BOM", enc.bom.upper())
     if doc.xml_error is not None:
-        add("PDF-XML-MALFORMED", str(doc.xml_error), where)
+        add("PDF-XML-MALFORMED", str(doc.xml_error))
 
     # -- XMP metadata -----------------------------------------------------------------------
     if pdf.xmp_present and pdf.xmp_error is None:
@@ -256,13 +249,13 @@ def _check_xmp(doc: Document, lang: str, add: _Add, xml_profile: str | None) -> 
     assert pdf is not None and pdf.invoice is not None
     xmp = pdf.xmp
     if not xmp:
-        add("PDF-XMP-NO-FACTURX", location="xmp")
+        add("PDF-XMP-NO-FACTURX")
         return
     nsuri = pdf.xmp_namespace or ""
     if nsuri and nsuri not in FX_XMP_NAMESPACES:
-        add("PDF-XMP-NAMESPACE", nsuri, "xmp")
+        add("PDF-XMP-NAMESPACE", nsuri)
     if nsuri and nsuri not in pdf.xmp_extension_schemas:
-        add("PDF-XMP-EXTENSION-SCHEMA", nsuri, "xmp")
+        add("PDF-XMP-EXTENSION-SCHEMA", nsuri)
     fam = pdf.xmp_family
     if doc.tree is not None and fam is not None:
         if fam in _ZF1_FAMILIES and doc.syntax == "cii":
@@ -273,7 +266,6 @@ def _check_xmp(doc: Document, lang: str, add: _Add, xml_profile: str | None) -> 
                     "the XMP is ZUGFeRD 1 but the XML is Factur-X / ZUGFeRD 2 (CII)",
                     "le XMP est ZUGFeRD 1 mais le XML est Factur-X / ZUGFeRD 2 (CII)",
                 ),
-                "xmp",
             )
         elif fam not in _ZF1_FAMILIES and fam != "orderx" and doc.syntax == "zugferd1":
             add(
@@ -283,14 +275,13 @@ def _check_xmp(doc: Document, lang: str, add: _Add, xml_profile: str | None) -> 
                     "the XMP is Factur-X / ZUGFeRD 2 but the XML is ZUGFeRD 1",
                     "le XMP est Factur-X / ZUGFeRD 2 mais le XML est ZUGFeRD 1",
                 ),
-                "xmp",
             )
     # DocumentType
     dtype = xmp.get("DocumentType")
     if dtype is None:
-        add("PDF-XMP-DOCTYPE-MISSING", location="xmp:DocumentType")
+        add("PDF-XMP-DOCTYPE-MISSING")
     elif dtype not in XMP_DOCUMENT_TYPES:
-        add("PDF-XMP-DOCTYPE-INVALID", repr(dtype), "xmp:DocumentType")
+        add("PDF-XMP-DOCTYPE-INVALID", repr(dtype))
     elif doc.tree is not None:
         order_xml = doc.syntax == "orderx"
         if order_xml and dtype == "INVOICE":
@@ -301,7 +292,6 @@ def _check_xmp(doc: Document, lang: str, add: _Add, xml_profile: str | None) -> 
                     "INVOICE, but the XML is an order",
                     "INVOICE, mais le XML est une commande",
                 ),
-                "xmp:DocumentType",
             )
         elif not order_xml and dtype.startswith("ORDER") and doc.document != "unknown":
             add(
@@ -311,16 +301,15 @@ def _check_xmp(doc: Document, lang: str, add: _Add, xml_profile: str | None) -> 
                     f"{dtype}, but the XML is an invoice",
                     f"{dtype}, mais le XML est une facture",
                 ),
-                "xmp:DocumentType",
             )
     # DocumentFileName
     fname = xmp.get("DocumentFileName")
     inv = pdf.invoice
     if fname is None:
-        add("PDF-XMP-FILENAME-MISSING", location="xmp:DocumentFileName")
+        add("PDF-XMP-FILENAME-MISSING")
     else:
         if fname not in XMP_FILE_NAMES:
-            add("PDF-XMP-FILENAME-INVALID", repr(fname), "xmp:DocumentFileName")
+            add("PDF-XMP-FILENAME-INVALID", repr(fname))
         if fname != inv.name:
             if any(a.name == fname for a in pdf.attachments):
                 detail = _t(
@@ -336,21 +325,21 @@ def _check_xmp(doc: Document, lang: str, add: _Add, xml_profile: str | None) -> 
                     f"{fname!r}, mais aucune pièce jointe ne porte ce nom (la facture est jointe "
                     f"sous le nom {inv.name!r})",
                 )
-            add("PDF-XMP-FILENAME-MISMATCH", detail, "xmp:DocumentFileName")
+            add("PDF-XMP-FILENAME-MISMATCH", detail)
     # Version
     version = xmp.get("Version")
     if version is None:
-        add("PDF-XMP-VERSION-MISSING", location="xmp:Version")
+        add("PDF-XMP-VERSION-MISSING")
     elif version not in XMP_VERSIONS:
-        add("PDF-XMP-VERSION-INVALID", repr(version), "xmp:Version")
+        add("PDF-XMP-VERSION-INVALID", repr(version))
     # ConformanceLevel
     level = xmp.get("ConformanceLevel")
     if level is None:
-        add("PDF-XMP-LEVEL-MISSING", location="xmp:ConformanceLevel")
+        add("PDF-XMP-LEVEL-MISSING")
         return
     key = level.strip().upper()
     if key not in XMP_LEVEL_NAMES and key != "EN16931":
-        add("PDF-XMP-LEVEL-INVALID", repr(level), "xmp:ConformanceLevel")
+        add("PDF-XMP-LEVEL-INVALID", repr(level))
         return
     if xml_profile is None or xml_profile == "UNKNOWN" or doc.syntax == "orderx":
         return
@@ -367,7 +356,6 @@ def _check_xmp(doc: Document, lang: str, add: _Add, xml_profile: str | None) -> 
                 "EN 16931 alors que le XML est une XRechnung (une spécialisation allemande "
                 "d'EN 16931) : il devrait valoir XRECHNUNG",
             ),
-            "xmp:ConformanceLevel",
         )
         return
     bt24 = doc.guideline or "-"
@@ -378,21 +366,20 @@ def _check_xmp(doc: Document, lang: str, add: _Add, xml_profile: str | None) -> 
             f"the XMP metadata says {level}, the XML says {xml_profile} (BT-24 {bt24})",
             f"les métadonnées XMP indiquent {level}, le XML indique {xml_profile} (BT-24 {bt24})",
         ),
-        "xmp:ConformanceLevel",
     )
 
 
 def _check_pdfa(part: str | None, conformance: str | None, lang: str, add: _Add) -> None:
     if part is None:
-        add("PDF-PDFA-MISSING", location="xmp:pdfaid")
+        add("PDF-PDFA-MISSING")
         return
     conf = conformance or ""
     if part == "3":
         if conf not in ("A", "B", "U"):
-            add("PDF-PDFA-CONFORMANCE", repr(conf), "xmp:pdfaid:conformance")
-        add("PDF-PDFA-DECLARED", f"3{conf}", "xmp:pdfaid")
+            add("PDF-PDFA-CONFORMANCE", repr(conf))
+        add("PDF-PDFA-DECLARED", f"3{conf}")
     elif part == "4":
-        add("PDF-PDFA-PART4", conf, "xmp:pdfaid:part")
-        add("PDF-PDFA-DECLARED", f"4{conf}", "xmp:pdfaid")
+        add("PDF-PDFA-PART4", conf)
+        add("PDF-PDFA-DECLARED", f"4{conf}")
     else:
-        add("PDF-PDFA-PART", f"{part}{conf}", "xmp:pdfaid:part")
+        add("PDF-PDFA-PART", f"{part}{conf}")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from lxml import etree
+
 from einvoice_gov.formats.document import Document
 from einvoice_gov.formats.profiles import (
     BASIC,
@@ -27,10 +29,11 @@ from einvoice_gov.formats.profiles import (
     XRECHNUNG,
     profile_from_guideline,
 )
-from einvoice_gov.formats.summary import Party, summarize
+from einvoice_gov.formats.summary import Party, short_path, summarize
 from einvoice_gov.reform import facts
 from einvoice_gov.validation import registry
 from einvoice_gov.validation.findings import Finding, Stage
+from einvoice_gov.validation.locations import resolve
 
 #: Pre-1.0 Factur-X identifiers wrote ``:compliant:`` / ``:conformant:`` with colons.
 _DRAFT_GUIDELINE = re.compile(r"urn:cen\.eu:en16931:2017:(compliant|conformant):", re.IGNORECASE)
@@ -78,6 +81,7 @@ def format_date(d: dt.date, lang: str) -> str:
 
 
 def _f(code: str, lang: str, detail: str = "", location: str | None = None) -> Finding:
+    """A readiness finding; ``location`` is an XPath into the invoice (see :func:`_lines`)."""
     r = registry.get(code)
     assert r is not None, code
     return Finding(
@@ -89,6 +93,34 @@ def _f(code: str, lang: str, detail: str = "", location: str | None = None) -> F
         bt=r.bt,
         fix=r.fix(lang),
     )
+
+
+def _lines(findings: list[Finding], tree: etree._ElementTree) -> list[Finding]:
+    """Add the source line of each finding's location."""
+    out = []
+    for f in findings:
+        el = resolve(tree, f.location) if f.location else None
+        out.append(f.model_copy(update={"line": el.sourceline}) if el is not None else f)
+    return out
+
+
+def _guideline_path(doc: Document) -> str | None:
+    """XPath of the element that carries BT-24."""
+    if doc.tree is None:
+        return None
+    root = doc.tree.getroot()
+    if doc.syntax == "ubl":
+        el = root.find("{*}CustomizationID")
+    else:
+        el = next(
+            (
+                i
+                for p in root.iter("{*}GuidelineSpecifiedDocumentContextParameter")
+                for i in p.iter("{*}ID", "ID")
+            ),
+            None,
+        )
+    return short_path(el) if el is not None else None
 
 
 def luhn_ok(digits: str) -> bool:
@@ -230,6 +262,7 @@ def _identifiers(p: Party, lang: str, out: list[Finding]) -> None:
 
 def _profile(doc: Document, lang: str, today: dt.date, out: list[Finding]) -> None:
     guideline = doc.guideline or ""
+    bt24 = _guideline_path(doc)
     profile = profile_from_guideline(doc.guideline) if doc.tree is not None else doc.profile
     if doc.syntax == "zugferd1":
         extra = (
@@ -240,30 +273,32 @@ def _profile(doc: Document, lang: str, today: dt.date, out: list[Finding]) -> No
         out.append(_f("FMT-ZUGFERD1", lang, extra))
         return
     if profile is not None and profile.startswith("ZF1-"):
+        # The current CII structure with a ZUGFeRD 1 identifier (the CEN EN 16931 examples
+        # do this): a valid EN 16931 document, but not a profile the reform knows.
         out.append(
             _f(
-                "FMT-ZUGFERD1",
+                "READY-PROFILE-OTHER",
                 lang,
                 _t(
                     lang,
-                    f"(The XML has the new structure but the ZUGFeRD 1 identifier {guideline}.)",
-                    f"(Le XML a la nouvelle structure mais l'identifiant ZUGFeRD 1 {guideline}.)",
+                    f"the outdated ZUGFeRD 1 identifier {guideline!r} (in a current CII document)",
+                    f"l'identifiant ZUGFeRD 1 obsolète {guideline!r} (dans un document CII actuel)",
                 ),
-                "BT-24",
+                bt24,
             )
         )
         return
     if _DRAFT_GUIDELINE.search(guideline):
-        out.append(_f("FMT-FACTURX-DRAFT", lang, guideline, "BT-24"))
+        out.append(_f("FMT-FACTURX-DRAFT", lang, guideline, bt24))
         return
     if profile == MINIMUM:
-        out.append(_f("READY-PROFILE-MINIMUM", lang, location="BT-24"))
+        out.append(_f("READY-PROFILE-MINIMUM", lang, location=bt24))
     elif profile == BASIC:
-        out.append(_f("READY-PROFILE-BASIC", lang, location="BT-24"))
+        out.append(_f("READY-PROFILE-BASIC", lang, location=bt24))
     elif profile == BASIC_WL:
         until = facts.BASIC_WL_ACCEPTED_UNTIL.value
         code = "READY-PROFILE-BASIC-WL" if today <= until else "READY-PROFILE-BASIC-WL-EXPIRED"
-        out.append(_f(code, lang, format_date(until, lang), "BT-24"))
+        out.append(_f(code, lang, format_date(until, lang), bt24))
     elif profile in (XRECHNUNG, PEPPOL_BIS, "UNKNOWN"):
         what = {
             XRECHNUNG: _t(
@@ -282,7 +317,7 @@ def _profile(doc: Document, lang: str, today: dt.date, out: list[Finding]) -> No
                 f"la spécification inconnue {guideline!r}",
             ),
         )
-        out.append(_f("READY-PROFILE-OTHER", lang, what, "BT-24"))
+        out.append(_f("READY-PROFILE-OTHER", lang, what, bt24))
 
 
 def check(doc: Document, lang: str, *, today: dt.date | None = None) -> list[Finding]:
@@ -304,4 +339,4 @@ def check(doc: Document, lang: str, *, today: dt.date | None = None) -> list[Fin
         t = summary.totals
         if t.tax_total_accounting is None or (t.tax_total_accounting_currency or "").upper() != eur:
             out.append(_f("READY-VAT-TOTAL-EUR", lang, currency, t.path))
-    return out
+    return _lines(out, doc.tree)
