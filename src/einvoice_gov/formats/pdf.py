@@ -70,6 +70,9 @@ _RISKY_ACTIONS = {"/JavaScript": "javascript", "/Launch": "launch"}
 
 log = logging.getLogger(__name__)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+# qpdf reports the damage it repairs through this logger (at level ERROR): the findings say
+# what matters, the rest would be noise on the user's terminal.
+logging.getLogger("pikepdf._core").setLevel(logging.CRITICAL)
 
 
 @dataclass
