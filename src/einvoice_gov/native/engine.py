@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import marshal
+import os
 import sys
+import tempfile
 import threading
 import types
 from collections.abc import Callable
@@ -139,13 +143,57 @@ _lock = threading.RLock()
 _stages: dict[str, CompiledStage | None] = {}
 
 
+#: header of a cached code object: Python's bytecode magic + the source's size and mtime
+def _code_header(src: Path) -> bytes:
+    st = src.stat()
+    return importlib.util.MAGIC_NUMBER + f"{st.st_size}:{st.st_mtime_ns}\n".encode()
+
+
+def _code(path: Path) -> types.CodeType:
+    """The code object of a generated module, from its marshal'ed copy beside it when current.
+
+    Python's own bytecode cache is not relied upon (``PYTHONDONTWRITEBYTECODE`` or a read-only
+    ``__pycache__`` would make every start compile a megabyte of source again): the code object
+    is written next to the module as ``<name>.<cache_tag>.code`` and read back with
+    :mod:`marshal`, keyed by the interpreter's magic number and the source's size and mtime.
+    """
+    bin_path = path.with_name(f"{path.stem}.{sys.implementation.cache_tag}.code")
+    header = _code_header(path)
+    try:
+        data = bin_path.read_bytes()
+    except OSError:
+        data = b""
+    if data.startswith(header):
+        try:
+            code = marshal.loads(memoryview(data)[len(header) :])
+        except (EOFError, ValueError, TypeError):
+            code = None
+        if isinstance(code, types.CodeType):
+            return code
+    code = compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+    with contextlib.suppress(OSError):
+        _write_bytes(bin_path, header + marshal.dumps(code))
+    return code
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".code")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def _import(path: Path, name: str) -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
+    mod = types.ModuleType(name)
+    mod.__file__ = str(path)
     sys.modules[name] = mod
     try:
-        spec.loader.exec_module(mod)
+        exec(_code(path), mod.__dict__)
     except BaseException:
         sys.modules.pop(name, None)
         raise

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from typing import IO
-from xml.sax.saxutils import escape, quoteattr
 
 from einvoice_gov.validation.findings import Report, Severity
 
@@ -88,6 +87,8 @@ def _json(reports: Iterable[Report], out: IO[str]) -> Iterator[Report]:
 
 
 def _junit(reports: Iterable[Report], out: IO[str]) -> Iterator[Report]:
+    from xml.sax.saxutils import escape, quoteattr  # lazy: pulls in urllib (start-up)
+
     # Streamed: the totals go in a trailing <testsuites> attribute-free wrapper.
     out.write(
         '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="einvoice-gov">\n'

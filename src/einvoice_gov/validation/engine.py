@@ -75,6 +75,32 @@ class Options:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _make(
+    *,
+    rule: str,
+    stage: Stage,
+    severity: Severity,
+    message: str,
+    location: str | None,
+    line: int | None,
+    bt: tuple[str, ...],
+    fix: str | None = None,
+) -> Finding:
+    """A finding built without running pydantic's validators: every field is typed here (and
+    checked by mypy), and validating each finding would cost more than the rule that found
+    it. ``Report.model_validate`` still accepts what comes from outside."""
+    return Finding.model_construct(
+        rule=rule,
+        stage=stage,
+        severity=severity,
+        message=message,
+        location=location,
+        line=line,
+        bt=tuple(bt),
+        fix=fix,
+    )
+
+
 def _finding(
     rule: str,
     stage: Stage,
@@ -88,7 +114,7 @@ def _finding(
 ) -> Finding:
     r = registry.get(rule)
     if r is None:
-        return Finding(
+        return _make(
             rule=rule,
             stage=stage,
             severity=severity or Severity.ERROR,
@@ -97,7 +123,7 @@ def _finding(
             line=line,
             bt=bt,
         )
-    return Finding(
+    return _make(
         rule=rule,
         stage=stage,
         severity=severity or r.severity,
@@ -110,7 +136,7 @@ def _finding(
 
 
 def input_failure(path: str, exc: InputError, lang: str) -> Report:
-    rep = Report(path=path)
+    rep = Report.model_construct(path=path)
     stage = (
         Stage.PDF if exc.rule.startswith("PDF-") and exc.rule != "PDF-UNREADABLE" else Stage.INPUT
     )
@@ -121,17 +147,22 @@ def input_failure(path: str, exc: InputError, lang: str) -> Report:
     return rep.finish()
 
 
+def _line(el: Any) -> int | None:
+    line = el.sourceline if el is not None else None
+    return line if isinstance(line, int) else None
+
+
 def _from_raw(raw: RawResult, spec: StageSpec, doc: Document, lang: str) -> Finding:
     el = resolve(doc.tree, raw.location) if doc.tree is not None and raw.location else None
     r = registry.get(raw.rule, artefact=spec.key)
     message = r.message(lang) if r is not None else raw.text
-    return Finding(
+    return _make(
         rule=raw.rule,
         stage=spec.stage,
         severity=raw.severity,
         message=message,
         location=short_path(el) if el is not None else raw.location,
-        line=el.sourceline if el is not None else None,
+        line=_line(el),
         bt=raw.bt or (r.bt if r else ()),
         fix=r.fix(lang) if r else None,
     )
@@ -149,7 +180,7 @@ def check_document(doc: Document, opts: Options) -> Report:
     from einvoice_gov.validation import pdfchecks, readiness
 
     lang = opts.lang
-    rep = Report(
+    rep = Report.model_construct(
         path=doc.path,
         syntax=doc.syntax,
         document=doc.document,

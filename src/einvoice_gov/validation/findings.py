@@ -52,7 +52,9 @@ class StageStatus(StrEnum):
 class Finding(BaseModel):
     """One problem found in one document."""
 
-    model_config = ConfigDict(frozen=True)
+    # defer_build: the validators are built on first validation or dump, not at import
+    # (start-up time); the engines build findings with model_construct (see engine.py).
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     rule: str
     stage: Stage
@@ -70,6 +72,8 @@ class Finding(BaseModel):
 
 class Report(BaseModel):
     """The verdict for one document."""
+
+    model_config = ConfigDict(defer_build=True)
 
     path: str
     syntax: str = "unknown"

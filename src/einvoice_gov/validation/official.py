@@ -10,7 +10,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -136,6 +135,8 @@ class _StderrCapture:
     private temporary file: the user's terminal stays clean and we can read the code."""
 
     def __init__(self) -> None:
+        import tempfile  # lazy: only when Saxon runs (start-up time)
+
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
 
     def __enter__(self) -> _StderrCapture:
