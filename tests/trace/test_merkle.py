@@ -17,7 +17,6 @@ from einvoice_gov.trace.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from einvoice_gov.trace.verifier import _prefix_roots
 
 # -- the RFC's definitions, written recursively as in §2.1.1, §2.1.3.1 and §2.1.4.1 -----------
 
@@ -76,10 +75,28 @@ def test_root_matches_the_recursive_definition(n: int) -> None:
     assert cr.root() == mth(d)
 
 
-def test_prefix_roots_of_one_pass() -> None:
-    sizes = list(range(1, 130))
-    got = _prefix_roots(LEAVES[:129], sizes)
-    assert all(got[s] == mth(LEAVES[:s]) for s in sizes)
+def test_prefix_roots_from_block_summaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verifier's Merkle roots, built from aligned blocks, equal the RFC's."""
+    from einvoice_gov.trace import verifier
+
+    monkeypatch.setattr(verifier, "BLOCK", 8)
+    ranges = []
+    for start in range(0, 129, 32):  # four ranges of four blocks, the last one partial
+        r = verifier._Range(start=start)
+        chunk = LEAVES[start : min(start + 32, 129)]
+        for b in range(0, len(chunk), 8):
+            blk = chunk[b : b + 8]
+            if len(blk) == 8:
+                r.blocks.append(verifier._perfect_nodes(blk, 8)[0])
+        for size in range(start + 1, start + len(chunk) + 1):
+            if size % 8:
+                r.partial[size] = verifier._perfect_nodes(
+                    chunk[(size - start) // 8 * 8 :], size % 8
+                )
+        ranges.append(r)
+    got = verifier._roots(ranges, range(0, 130))
+    assert got[0] == EMPTY_ROOT
+    assert all(got[s] == mth(LEAVES[:s]) for s in range(1, 130))
 
 
 def test_inclusion_exhaustive_up_to_64() -> None:

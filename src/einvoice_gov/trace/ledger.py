@@ -131,7 +131,9 @@ class Ledger:
             )
         sizes = [size] + ([last.size] if last is not None else [])
         try:
-            count, _head, roots = verify_rows(self.store.rows(0, size), self.store.origin, sizes)
+            count, _head, roots = verify_rows(
+                self.store.raw_rows(0, size), self.store.origin, sizes
+            )
         except _Bad as exc:
             raise IntegrityError(f"refusing to sign: {exc.reason}") from exc
         if count != size:  # pragma: no cover - rows() is bounded by size

@@ -18,7 +18,9 @@ The result locates the first bad position. `verify` never raises on tampering: i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from hashlib import sha256
 from json.encoder import encode_basestring
@@ -101,6 +103,13 @@ def explain_entry(
             f"entry {pos} does not link to entry {pos - 1}: entry {pos - 1} was changed "
             f"after entry {pos} was written (or the link of entry {pos} was edited)",
         )
+    for col in ("event_id", "invoice", "type"):
+        if doc.get(col) != getattr(row, col):
+            return (
+                "column_mismatch",
+                f"entry {pos}: the stored {col} column ({getattr(row, col)!r}) differs from "
+                f"the entry ({doc.get(col)!r})",
+            )
     want_ip = None if inv_prev is None else inv_prev.hex()
     if doc.get("inv_prev") != want_ip:
         return (
@@ -111,50 +120,114 @@ def explain_entry(
         return "wrong_log", f"entry {pos} belongs to another log ({doc.get('log')!r})"
     if doc.get("v") != FORMAT_VERSION:
         return "unsupported_version", f"entry {pos} has format version {doc.get('v')!r}"
-    for col in ("event_id", "invoice", "type"):
-        if doc.get(col) != getattr(row, col):
-            return (
-                "column_mismatch",
-                f"entry {pos}: the stored {col} column ({getattr(row, col)!r}) differs from "
-                f"the entry ({doc.get(col)!r})",
-            )
     return "not_canonical", f"entry {pos} is not in canonical form"
 
 
-def verify_rows(
-    rows: Iterable[Row], origin: str, checkpoint_sizes: Sequence[int] = ()
-) -> tuple[int, bytes | None, dict[int, bytes]]:
-    """Check the chain; return (entries, head hash, {size: recomputed Merkle root}).
+#: Merkle blocks: verification keeps the roots of aligned blocks of this many leaves, never
+#: the whole list of leaves, and parallel workers split the log on these boundaries (a power
+#: of two; ``EINVOICE_TRACE_VERIFY_BLOCK`` overrides it, for tests of the stitching)
+BLOCK = int(os.environ.get("EINVOICE_TRACE_VERIFY_BLOCK", 1 << 16))
+if BLOCK < 2 or BLOCK & (BLOCK - 1):  # pragma: no cover - a misconfiguration
+    raise ValueError("EINVOICE_TRACE_VERIFY_BLOCK must be a power of two")
 
-    Raises `_Bad` at the first problem.
+
+def _perfect_nodes(leaves: list[bytes], size: int) -> list[bytes]:
+    """Roots of the perfect subtrees that make up ``leaves[0:size]`` (set bits of size)."""
+    nodes: list[bytes] = []
+    start = 0
+    for lvl in range(size.bit_length() - 1, -1, -1):
+        if size >> lvl & 1:
+            level = leaves[start : start + (1 << lvl)]
+            while len(level) > 1:
+                level = [
+                    sha256(b"\x01" + a + b).digest()
+                    for a, b in zip(level[0::2], level[1::2], strict=True)
+                ]
+            nodes.append(level[0])
+            start += 1 << lvl
+    return nodes
+
+
+def _fold(nodes: list[bytes]) -> bytes:
+    r = nodes[-1]
+    for h in reversed(nodes[:-1]):
+        r = sha256(b"\x01" + h + r).digest()
+    return r
+
+
+@dataclass
+class _Range:
+    """What one pass over ``[start, stop)`` found (see `scan_range`)."""
+
+    start: int
+    count: int = 0
+    first_prev: bytes = GENESIS_PREV  # prev column of the first entry (to stitch ranges)
+    last_hash: bytes | None = None
+    blocks: list[bytes] = field(default_factory=list)  # roots of complete aligned blocks
+    partial: dict[int, list[bytes]] = field(default_factory=dict)  # size -> tail nodes
+    inv_last: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+
+
+def scan_range(
+    rows: Iterable[tuple[Any, ...]],
+    origin: str,
+    start: int,
+    prev: bytes,
+    inv_last: dict[str, str] | None,
+    checkpoint_sizes: Sequence[int] = (),
+) -> _Range:
+    """Verify entries from ``start`` on (one pass over raw store rows); raise `_Bad`.
+
+    ``prev``: hash of entry ``start - 1`` (the genesis value for 0). ``inv_last``: the last
+    hash of every invoice before ``start``; None in a parallel worker, which then records
+    what each invoice's first entry in the range claims as ``inv_prev``, for the caller to
+    check. ``start`` must be a multiple of `BLOCK`.
     """
     enc = encode_basestring
-    origin_json = enc(origin)
-    prev = GENESIS_PREV
+    tail_v = f',"v":{FORMAT_VERSION}}}'
+    log_part = f',"log":{enc(origin)},"prev":"'
+    worker = inv_last is None
+    last: dict[str, str] = {} if inv_last is None else inv_last
+    claims: dict[str, tuple[int, str | None]] = {}
+    sizes = {s for s in checkpoint_sizes if s % BLOCK}
+    out = _Range(start=start)
+    block: list[bytes] = []
     prev_hex = prev.hex()
-    inv_last: dict[str, str] = {}
-    leaves: list[bytes] = []
-    pos = 0
+    pos = start
     for row in rows:
         seq, event_id, invoice, type_, prev_col, h, body = row
+        if type(body) is not bytes or type(invoice) is not str:
+            _unreadable(row, pos)
         if seq != pos:
             raise _Bad(
-                pos,
-                "entry_missing",
-                f"entry {pos} is missing (the next stored entry is {seq})",
+                pos, "entry_missing", f"entry {pos} is missing (the next stored entry is {seq})"
             )
         lh = sha256(b"\x00" + body).digest()
         if lh != h:
             raise _Bad(pos, "hash_mismatch", f"entry {pos}: its bytes do not match its hash")
-        ip = inv_last.get(invoice)
-        ip_json = "null" if ip is None else f'"{ip}"'
-        suffix = (
-            f',"event_id":{enc(event_id)},"inv_prev":{ip_json},'
-            f'"invoice":{enc(invoice)},"log":{origin_json},'
-            f'"prev":"{prev_hex}","seq":{seq},"type":{enc(type_)},"v":{FORMAT_VERSION}}}'
-        )
-        if not body.endswith(suffix.encode()):
-            code, reason = explain_entry(row, pos, origin, prev, bytes.fromhex(ip) if ip else None)
+        tail = (
+            f',"invoice":{enc(invoice)}{log_part}{prev_hex}",'
+            f'"seq":{seq},"type":{enc(type_)}{tail_v}'
+        ).encode()
+        head = f',"event_id":{enc(event_id)},"inv_prev":'.encode()
+        ip = last.get(invoice)
+        if ip is None and worker:
+            # first entry of this invoice in the range: read its claim, the caller checks it
+            n = len(tail)
+            claim: str | None = None
+            if body[-n - 4 : -n] == b"null":
+                ip_json = b"null"
+            else:
+                claim = body[-n - 65 : -n - 1].decode("ascii", "replace")
+                ip_json = b'"' + claim.encode() + b'"'
+            claims[invoice] = (pos, claim)
+        else:
+            ip_json = b"null" if ip is None else b'"' + ip.encode() + b'"'
+        if not body.endswith(head + ip_json + tail):
+            code, reason = explain_entry(
+                Row(*row), pos, origin, bytes.fromhex(prev_hex), bytes.fromhex(ip) if ip else None
+            )
             # a broken link means the entry before it changed after it was linked to
             raise _Bad(pos - 1 if code == "chain_broken" else pos, code, reason)
         if prev_col != prev:
@@ -163,43 +236,132 @@ def verify_rows(
                 "column_mismatch",
                 f"entry {pos}: the stored prev column differs from the entry",
             )
+        if pos == start:
+            out.first_prev = prev_col
         prev = lh
         prev_hex = lh.hex()
-        inv_last[invoice] = prev_hex
-        leaves.append(lh)
+        last[invoice] = prev_hex
+        block.append(lh)
         pos += 1
-    roots = _prefix_roots(leaves, [s for s in checkpoint_sizes if 0 < s <= pos])
-    if 0 in checkpoint_sizes:
-        roots[0] = EMPTY_ROOT
-    return pos, (prev if pos else None), roots
+        if len(block) == BLOCK:
+            out.blocks.append(_perfect_nodes(block, BLOCK)[0])
+            block = []
+        elif pos in sizes:
+            out.partial[pos] = _perfect_nodes(block, len(block))
+    out.count = pos - start
+    out.last_hash = prev if out.count else None
+    out.inv_last = last
+    out.claims = claims
+    return out
 
 
-def _prefix_roots(leaves: list[bytes], sizes: Iterable[int]) -> dict[int, bytes]:
-    """MTH of several prefixes, from one bottom-up pass over the leaves."""
-    sizes = sorted(set(sizes))
-    if not sizes:
-        return {}
-    n = max(sizes)
-    levels = [leaves[:n] if n < len(leaves) else leaves]
-    cur = levels[0]
-    while len(cur) > 1:
-        nxt = [sha256(b"\x01" + a + b).digest() for a, b in zip(cur[0::2], cur[1::2], strict=False)]
-        levels.append(nxt)  # only complete pairs: perfect subtrees
-        cur = nxt
+def _unreadable(row: tuple[Any, ...], pos: int) -> None:
+    """Raise `_Bad` for a row whose columns do not have the stored types (edited by hand)."""
+    seq, invoice, body = row[0], row[2], row[6]
+    if seq != pos:
+        raise _Bad(pos, "entry_missing", f"entry {pos} is missing (the next stored entry is {seq})")
+    raise _Bad(
+        pos,
+        "entry_unreadable",
+        f"entry {pos}: stored columns have unexpected types "
+        f"(body {type(body).__name__}, invoice {type(invoice).__name__})",
+    )
+
+
+def _roots(ranges: Sequence[_Range], sizes: Iterable[int]) -> dict[int, bytes]:
+    """Merkle roots of the prefixes of the given sizes, from the ranges' block summaries."""
+    blocks = [b for r in ranges for b in r.blocks]
+    partial: dict[int, list[bytes]] = {}
+    for r in ranges:
+        partial.update(r.partial)
     out: dict[int, bytes] = {}
     for size in sizes:
-        # the prefix [0, size) is the perfect subtrees of the set bits of size, left to right
-        nodes: list[bytes] = []
-        start = 0
-        for lvl in range(size.bit_length() - 1, -1, -1):
-            if size >> lvl & 1:
-                nodes.append(levels[lvl][start >> lvl])
-                start += 1 << lvl
-        r = nodes[-1]
-        for h in reversed(nodes[:-1]):
-            r = sha256(b"\x01" + h + r).digest()
-        out[size] = r
+        if size == 0:
+            out[0] = EMPTY_ROOT
+            continue
+        q = size // BLOCK
+        nodes = _perfect_nodes(blocks, q) if q else []
+        nodes += partial.get(size, [])
+        out[size] = _fold(nodes)
     return out
+
+
+def verify_rows(
+    rows: Iterable[tuple[Any, ...]], origin: str, checkpoint_sizes: Sequence[int] = ()
+) -> tuple[int, bytes | None, dict[int, bytes]]:
+    """Check the chain in one pass; return (entries, head hash, {size: Merkle root}).
+
+    Raises `_Bad` at the first problem.
+    """
+    r = scan_range(rows, origin, 0, GENESIS_PREV, {}, checkpoint_sizes)
+    roots = _roots([r], [s for s in checkpoint_sizes if s <= r.count])
+    return r.count, r.last_hash, roots
+
+
+def _worker(url: str, origin: str, start: int, stop: int, sizes: list[int]) -> Any:
+    """A parallel verification worker: scan ``[start, stop)`` on its own connection."""
+    from einvoice_gov.trace.stores import open_store
+
+    with open_store(url, create=False) as store:
+        try:
+            prev = store.hash_at(start - 1) if start else GENESIS_PREV
+            if prev is None:
+                raise _Bad(start - 1, "entry_missing", f"entry {start - 1} is missing")
+            return scan_range(store.raw_rows(start, stop), origin, start, prev, None, sizes)
+        except _Bad as exc:
+            return (exc.seq, exc.code, exc.reason)
+
+
+def verify_parallel(
+    store: Store, url: str, checkpoint_sizes: Sequence[int], jobs: int
+) -> tuple[int, bytes | None, dict[int, bytes]]:
+    """`verify_rows` split over ``jobs`` processes, each on its own connection to ``url``.
+
+    Each worker checks its range and reports the stitching facts (its first ``prev``, its
+    last hash, the ``inv_prev`` claimed by each invoice's first entry in the range, its last
+    hash per invoice, its Merkle block roots); this function checks them in order, so the
+    result is the same as one sequential pass.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = store.size()
+    nblocks = -(-n // BLOCK)
+    per = max(1, -(-nblocks // jobs)) * BLOCK
+    bounds = [(a, min(a + per, n)) for a in range(0, n, per)]
+    sizes = list(checkpoint_sizes)
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(bounds), mp_context=ctx) as pool:
+        futures = [pool.submit(_worker, url, store.origin, a, b, sizes) for a, b in bounds]
+        results = [f.result() for f in futures]
+    inv_last: dict[str, str] = {}
+    prev: bytes = GENESIS_PREV
+    ranges: list[_Range] = []
+    for (a, b), r in zip(bounds, results, strict=True):
+        if isinstance(r, tuple):  # the worker found a bad entry: report the first one
+            raise _Bad(*r)
+        if r.count != b - a:
+            raise _Bad(a + r.count, "entry_missing", f"entry {a + r.count} is missing")
+        if r.count and r.first_prev != prev:
+            raise _Bad(
+                a - 1,
+                "chain_broken",
+                f"entry {a} does not link to entry {a - 1}: entry {a - 1} was changed after "
+                f"entry {a} was written (or the link of entry {a} was edited)",
+            )
+        for inv, (seq, claim) in sorted(r.claims.items(), key=lambda kv: kv[1][0]):
+            if claim != inv_last.get(inv):
+                raise _Bad(
+                    seq,
+                    "invoice_chain_broken",
+                    f"entry {seq} does not link to the previous entry of invoice {inv!r}",
+                )
+        inv_last.update(r.inv_last)
+        prev = r.last_hash or prev
+        ranges.append(r)
+    count = sum(r.count for r in ranges)
+    roots = _roots(ranges, [s for s in checkpoint_sizes if s <= count])
+    return count, (prev if count else None), roots
 
 
 def _default_key_path(store: Store) -> Path | None:
@@ -208,18 +370,25 @@ def _default_key_path(store: Store) -> Path | None:
     return default_key_path(store.url)
 
 
+#: below this many entries a single pass is faster than starting workers
+PARALLEL_MIN = 2 * BLOCK
+
+
 def verify(
     store: Store,
     *,
     key: str | Path | None = None,
     pinned: Sequence[str | Path] = (),
     public_key: PublicKey | None = None,
+    jobs: int | None = None,
 ) -> VerifyResult:
     """Verify the whole log (see module doc).
 
     ``key``: the signing key path (its ``.pub`` and ``.checkpoints`` siblings are used; default
     beside the store). ``pinned``: more files of checkpoints held by the caller (e.g. an
     auditor's copy). ``public_key``: a verifier key to use instead of the ``.pub`` file.
+    ``jobs``: worker processes for a large log (default: up to 4, by CPU count, from
+    `PARALLEL_MIN` entries; 1 = a single pass). The result is the same either way.
     """
     origin = store.origin
     key_path = Path(key) if key is not None else _default_key_path(store)
@@ -292,7 +461,19 @@ def verify(
     # -- the chain ------------------------------------------------------------------------------
     try:
         try:
-            count, head, roots = verify_rows(store.rows(), origin, sizes)
+            url = getattr(store, "connect_url", None)
+            if jobs is None:
+                jobs = min(4, os.cpu_count() or 1)
+            parallel = None
+            if jobs > 1 and url and store.size() >= PARALLEL_MIN:
+                try:
+                    parallel = verify_parallel(store, url, sizes, jobs)
+                except (OSError, BrokenProcessPool) as exc:  # e.g. no importable __main__
+                    warnings.append(f"parallel verification unavailable ({exc}); one pass used")
+            if parallel is not None:
+                count, head, roots = parallel
+            else:
+                count, head, roots = verify_rows(store.raw_rows(), origin, sizes)
         except _Bad as exc:
             # report the entry problem, with the number of entries stored
             return VerifyResult(

@@ -83,6 +83,16 @@ class Store(Protocol):
         """Raw rows in seq order, as stored (for verification)."""
         ...
 
+    def raw_rows(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[int, str, str, str, bytes, bytes, bytes]]:
+        """Like `rows`, as plain tuples (the verifier's fast path)."""
+        ...
+
+    def hash_at(self, seq: int) -> bytes | None:
+        """The stored hash of entry ``seq``, or None."""
+        ...
+
     def leaf_hashes(self, stop: int | None = None) -> list[bytes]:
         """Stored entry hashes of entries ``[0, stop)`` in seq order."""
         ...

@@ -115,6 +115,7 @@ class PostgresStore:
             ) from exc
         self._psycopg = psycopg
         conninfo, self.schema, self._url = split_url(url)
+        self._connect_url = url
         self._lock_key = int.from_bytes(
             hashlib.sha256(f"einvoice-trace/{self.schema}".encode()).digest()[:8],
             "big",
@@ -228,7 +229,7 @@ class PostgresStore:
         ).fetchone()
         return (int(row[0]), bytes(row[1])) if row else None
 
-    def _select(self, where: str, params: Sequence[Any]) -> Iterator[Row]:
+    def _raw(self, where: str, params: Sequence[Any]) -> Iterator[Any]:
         psycopg = self._psycopg
         try:
             with (
@@ -238,15 +239,33 @@ class PostgresStore:
                 cur.itersize = 10000
                 cur.execute(f"SELECT {_COLS} FROM trace_entries {where} ORDER BY seq", params)
                 while batch := cur.fetchmany(10000):
-                    for r in batch:
-                        yield Row(*r)
+                    yield from batch
         except psycopg.Error as exc:
             raise StoreError(f"reading {self._url} failed: {exc}") from exc
 
-    def rows(self, start: int = 0, stop: int | None = None) -> Iterator[Row]:
+    def _select(self, where: str, params: Sequence[Any]) -> Iterator[Row]:
+        return (Row(*r) for r in self._raw(where, params))
+
+    def raw_rows(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[int, str, str, str, bytes, bytes, bytes]]:
         if stop is None:
-            return self._select("WHERE seq >= %s", (start,))
-        return self._select("WHERE seq >= %s AND seq < %s", (start, stop))
+            return self._raw("WHERE seq >= %s", (start,))
+        return self._raw("WHERE seq >= %s AND seq < %s", (start, stop))
+
+    def rows(self, start: int = 0, stop: int | None = None) -> Iterator[Row]:
+        return (Row(*r) for r in self.raw_rows(start, stop))
+
+    def hash_at(self, seq: int) -> bytes | None:
+        with self._conn.cursor(binary=True) as cur:
+            cur.execute("SELECT hash FROM trace_entries WHERE seq = %s", (seq,))
+            r = cur.fetchone()
+        return bytes(r[0]) if r else None
+
+    @property
+    def connect_url(self) -> str:
+        """A URL another process can open (with the password, unlike `url`)."""
+        return self._connect_url
 
     def entries(
         self, *, invoice: str | None = None, start: int = 0, stop: int | None = None

@@ -220,21 +220,37 @@ class SQLiteStore:
         ).fetchone()
         return (int(row[0]), bytes(row[1])) if row else None
 
-    def _select(self, where: str, params: Sequence[Any]) -> Iterator[Row]:
+    def _raw(self, where: str, params: Sequence[Any]) -> Iterator[Any]:
         try:
             cur = self._conn.execute(
                 f"SELECT {_COLS} FROM trace_entries {where} ORDER BY seq", params
             )
             while batch := cur.fetchmany(4096):
-                for r in batch:
-                    yield Row(*r)
+                yield from batch
         except sqlite3.Error as exc:
             raise StoreError(f"reading {self.path} failed: {exc}") from exc
 
-    def rows(self, start: int = 0, stop: int | None = None) -> Iterator[Row]:
+    def _select(self, where: str, params: Sequence[Any]) -> Iterator[Row]:
+        return (Row(*r) for r in self._raw(where, params))
+
+    def raw_rows(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[int, str, str, str, bytes, bytes, bytes]]:
         if stop is None:
-            return self._select("WHERE seq >= ?", (start,))
-        return self._select("WHERE seq >= ? AND seq < ?", (start, stop))
+            return self._raw("WHERE seq >= ?", (start,))
+        return self._raw("WHERE seq >= ? AND seq < ?", (start, stop))
+
+    def rows(self, start: int = 0, stop: int | None = None) -> Iterator[Row]:
+        return (Row(*r) for r in self.raw_rows(start, stop))
+
+    def hash_at(self, seq: int) -> bytes | None:
+        r = self._conn.execute("SELECT hash FROM trace_entries WHERE seq = ?", (seq,)).fetchone()
+        return bytes(r[0]) if r else None
+
+    @property
+    def connect_url(self) -> str:
+        """A URL another process can open (the same file)."""
+        return f"sqlite:///{self.path.resolve()}"
 
     def entries(
         self, *, invoice: str | None = None, start: int = 0, stop: int | None = None
