@@ -26,7 +26,7 @@ CREDIT_NOTE_CODES = frozenset(
 )
 #: Root namespace of the ZUGFeRD 1.0 release candidate (2013-2014, root ``Invoice``).
 ZF1_RC_RSM = "urn:un:unece:uncefact:data:standard:CBFBUY:5"
-#: Order-X root: the Order-X XSDs use this namespace (without ``standard:``).
+#: Order-X root element (its namespace is ns.ORDERX_RSM; some drafts add ``standard:``).
 ORDERX_ROOT = "SCRDMCCBDACIOMessageStructure"
 
 
@@ -118,7 +118,7 @@ def classify(doc: Document, tree: etree._ElementTree) -> None:
         doc.guideline = found[0] if found else None
         if uri == ZF1_RC_RSM:
             doc.flavour = "ZUGFeRD 1.0 RC"
-    elif uri == ns.ORDERX_RSM or (local == ORDERX_ROOT and uri.endswith(ORDERX_ROOT + ":100")):
+    elif local == ORDERX_ROOT and uri.endswith(ORDERX_ROOT + ":100"):  # with or without standard:
         doc.syntax = "orderx"
         doc.document = "order"
     elif uri.startswith(ns.FATTURAPA_PREFIX) or local == "FatturaElettronica":

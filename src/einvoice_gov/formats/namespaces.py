@@ -13,7 +13,7 @@ UBL_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 UBL_EXT = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
 CDAR_RSM = "urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100"
 ZF1_RSM = "urn:ferd:CrossIndustryDocument:invoice:1p0"
-ORDERX_RSM = "urn:un:unece:uncefact:data:standard:SCRDMCCBDACIOMessageStructure:100"
+ORDERX_RSM = "urn:un:unece:uncefact:data:SCRDMCCBDACIOMessageStructure:100"
 FATTURAPA_PREFIX = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/"
 
 #: Prefixes used when we print an XPath (the prefixes of the official artefacts).
