@@ -45,28 +45,83 @@ class Hit:
 
 
 class CompiledStage:
-    """A compiled artefact: its rule module and its dispatch table."""
+    """A compiled artefact: its rule module and its dispatch by element path.
+
+    XSLT semantics: within each schematron pattern a node fires at most one rule, the first
+    matching one in priority order. Which rules can match an element depends mostly on its
+    path of names from the root, so the candidates are resolved once per distinct path
+    (:data:`runtime.PATH_OF`) and cached: a rule whose pattern is decided by names alone (and
+    ``ends-with(name(), …)``-like tests) is fired without calling its match function; the
+    others (predicates on values) keep their match function, called per element.
+    """
 
     def __init__(self, key: str, module: types.ModuleType) -> None:
         self.key = key
         self.module = module
         self.checks: tuple[tuple[Any, ...], ...] = module.CHECKS
         self.title: str = module.TITLE
-        patterns = module.PATTERNS
-        tags: set[Any] = set()
-        for _, table, _ in patterns:
-            tags.update(table)
-        wild = tuple(w for _, _, w in patterns if w)
-        self.wild = wild
-        self.dispatch: dict[Any, tuple[Any, ...]] = {}
-        for t in tags:
-            lists = []
-            for _, table, w in patterns:
-                c = table.get(t, w)
-                if c:
-                    lists.append(c)
-            self.dispatch[t] = tuple(lists)
+        self.rules: tuple[tuple[Any, Any], ...] = module.RULES
+        self.match: tuple[Any, ...] = module.MATCH
+        self.patterns: tuple[tuple[str, tuple[int, ...]], ...] = module.PATTERNS
         self.globals_ = module.globals_
+        # per pattern: candidate rule keys by the name their last step tests, and the keys of
+        # rules whose last step has no name (wildcards), each list in priority order
+        self._by_name: list[tuple[dict[tuple[bool, str], list[int]], list[int]]] = []
+        self.attr_rules = False
+        self.doc_rules = False
+        for _name, keys in self.patterns:
+            by_name: dict[tuple[bool, str], list[int]] = {}
+            wild: list[int] = []
+            for k in keys:
+                names: list[tuple[bool, str]] = []
+                for _anchored, steps in self.match[k]:
+                    if not steps:
+                        self.doc_rules = True
+                        names = []
+                        break
+                    _conn, axis, test, _tc, _dyn = steps[-1]
+                    if axis == "attribute":
+                        self.attr_rules = True
+                    if test[0] != "name":
+                        names = []
+                        break
+                    names.append((axis == "attribute", test[1]))
+                if names:
+                    for nm in dict.fromkeys(names):
+                        by_name.setdefault(nm, []).append(k)
+                else:
+                    wild.append(k)
+            self._by_name.append((by_name, wild))
+        self._rank = {k: i for _name, keys in self.patterns for i, k in enumerate(keys)}
+        self._lock = threading.Lock()
+        self._by_pid: dict[int, tuple[Any, ...]] = {}
+        self._by_attr: dict[tuple[int, str], tuple[Any, ...]] = {}
+        self._doc: tuple[Any, ...] | None = None
+
+    def _resolve(self, path: list[tuple[str, bool]]) -> tuple[Any, ...]:
+        """Per pattern, the rules that can match a node with this path (see class doc)."""
+        entries = []
+        rank = self._rank.__getitem__
+        for by_name, wild in self._by_name:
+            if path:
+                keys = by_name.get((path[-1][1], path[-1][0]), [])
+                if wild:
+                    keys = sorted({*keys, *wild}, key=rank)
+            else:
+                keys = sorted({*wild, *(k for ks in by_name.values() for k in ks)}, key=rank)
+            cands = []
+            for k in keys:
+                st = static_match(self.match[k], path)
+                if st is False:
+                    continue
+                m, r = self.rules[k]
+                if st is True:
+                    cands.append((None, r))
+                    break
+                cands.append((m, r))
+            if cands:
+                entries.append(tuple(cands))
+        return tuple(entries)
 
     def hits(self, d: runtime.Doc) -> list[tuple[int, Any, str | None]]:
         out: list[tuple[int, Any, str | None]] = []
@@ -74,14 +129,29 @@ class CompiledStage:
             g = self.globals_(d)
         except runtime.XPathError:
             g = ()
-        get = self.dispatch.get
-        wild = self.wild
-        for n in (d, *d.nodes):
-            for cands in get(n.tag, wild):
-                for m, r in cands:
-                    if m(n, d, g):
-                        r(n, d, g, out)
-                        break
+        if self.doc_rules:
+            if self._doc is None:
+                self._doc = self._resolve([])
+            _fire(self._doc, d, d, g, out)
+        by_pid = self._by_pid
+        attrs = self.attr_rules
+        for n in d.elems:
+            e = by_pid.get(n.pid)
+            if e is None:
+                e = _path_entries(self, n.pid, n)
+            if e:
+                for cands in e:
+                    for m, r in cands:
+                        if m is None or m(n, d, g):
+                            r(n, d, g, out)
+                            break
+            if attrs and n.anodes:
+                for a in n.anodes:
+                    ea = self._by_attr.get((n.pid, a.tag))
+                    if ea is None:
+                        ea = _attr_entries(self, n, a)
+                    if ea:
+                        _fire(ea, a, d, g, out)
         return out
 
     def run(self, d: runtime.Doc) -> list[Any]:
@@ -111,6 +181,141 @@ class CompiledStage:
                 )
             )
         return results
+
+
+def _fire(entries: tuple[Any, ...], n: Any, d: runtime.Doc, g: Any, out: list[Any]) -> None:
+    for cands in entries:
+        for m, r in cands:
+            if m is None or m(n, d, g):
+                r(n, d, g, out)
+                break
+
+
+def _node_path(n: Any) -> list[tuple[str, bool]]:
+    path = []
+    while type(n) is not runtime.Doc and n is not None:
+        path.append((n.tag, type(n) is runtime.Attr))
+        n = n.parent
+    path.reverse()
+    return path
+
+
+def _path_entries(st: CompiledStage, pid: int, n: runtime.Node) -> tuple[Any, ...]:
+    if pid < 0:  # path table full: resolved for this element only
+        return st._resolve(_node_path(n))
+    with st._lock:
+        e = st._by_pid.get(pid)
+        if e is None:
+            tags = []
+            p = pid
+            while p > 0:
+                parent, tag = runtime.PATH_OF[p]
+                tags.append((tag, False))
+                p = parent
+            tags.reverse()
+            e = st._by_pid[pid] = st._resolve(tags)
+    return e
+
+
+def _attr_entries(st: CompiledStage, n: runtime.Node, a: runtime.Attr) -> tuple[Any, ...]:
+    if n.pid < 0:
+        return st._resolve(_node_path(a))
+    with st._lock:
+        e = st._by_attr.get((n.pid, a.tag))
+        if e is None:
+            path = _node_path(a)
+            if len(st._by_attr) < runtime.MAX_PATHS:
+                e = st._by_attr[(n.pid, a.tag)] = st._resolve(path)
+            else:
+                e = st._resolve(path)
+    return e
+
+
+def static_match(alts: tuple[Any, ...], path: list[tuple[str, bool]]) -> bool | None:
+    """Whether a rule's pattern matches a node with this path of names: True, False, or None
+    (the names fit but a predicate on values decides: call the match function)."""
+    res: bool | None = False
+    for anchored, steps in alts:
+        if not steps:
+            r: bool | None = not path
+        elif not path:
+            r = False
+        else:
+            r = _steps_match(steps, len(steps) - 1, path, len(path) - 1, anchored)
+        if r is True:
+            return True
+        if r is None:
+            res = None
+    return res
+
+
+def _test_ok(test: tuple[Any, ...], tag: str, is_attr: bool, axis: str) -> bool:
+    if axis == "attribute":
+        if not is_attr:
+            return False
+    elif is_attr:
+        return False
+    kind = test[0]
+    if kind == "name":
+        return tag == test[1]  # type: ignore[no-any-return]
+    if kind == "any":
+        return True
+    if kind == "ns":
+        return tag.startswith("{" + test[1] + "}")
+    if kind == "local":
+        return tag.rpartition("}")[2] == test[1]  # type: ignore[no-any-return]
+    k = test[1]
+    if k == "node":
+        return True
+    if k == "element":
+        return not is_attr
+    if k == "attribute":
+        return is_attr
+    return False
+
+
+def _cond_ok(c: tuple[Any, ...], tag: str) -> bool:
+    op = c[0]
+    if op == "not":
+        return not _cond_ok(c[1], tag)
+    if op == "tag":
+        return tag == c[1]  # type: ignore[no-any-return]
+    if op == "ends":
+        return tag.rpartition("}")[2].endswith(c[1])
+    raise ValueError(op)
+
+
+def _steps_match(
+    steps: tuple[Any, ...], i: int, path: list[tuple[str, bool]], j: int, anchored: bool
+) -> bool | None:
+    conn, axis, test, tagconds, dynamic = steps[i]
+    tag, is_attr = path[j]
+    if not _test_ok(test, tag, is_attr, axis):
+        return False
+    for c in tagconds:
+        if not _cond_ok(c, tag):
+            return False
+    here: bool | None = None if dynamic else True
+    if i == 0:
+        if conn == "/" and anchored and j != 0:
+            return False
+        return here
+    if conn == "/":
+        if j == 0:
+            return False
+        sub = _steps_match(steps, i - 1, path, j - 1, anchored)
+    else:  # "//": some ancestor element
+        sub = False
+        for k in range(j - 1, -1, -1):
+            r = _steps_match(steps, i - 1, path, k, anchored)
+            if r is True:
+                sub = True
+                break
+            if r is None:
+                sub = None
+    if sub is False:
+        return False
+    return True if (here is True and sub is True) else None
 
 
 def location(n: Any) -> str:

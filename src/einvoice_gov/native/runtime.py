@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
@@ -88,12 +89,13 @@ class XDate:
 class Doc:
     """The document node."""
 
-    __slots__ = ("_aidx", "_idx", "by", "kids", "nodes", "pos", "root", "tree")
+    __slots__ = ("_aidx", "_idx", "by", "elems", "kids", "memo", "pos", "root", "tree")
 
     root: Node
 
     tag = None
     parent = None
+    pid = 0
     anodes: ClassVar[list[Attr]] = []
     attrs: ClassVar[dict[str, Attr]] = {}
     prefix = None
@@ -102,36 +104,58 @@ class Doc:
         self.kids: list[Node] = []
         self.by: dict[str, list[Node]] = {}
         self.pos = 0
-        self.nodes: list[Any] = []
+        #: every element in document order (attributes hang on their element's ``anodes``)
+        self.elems: list[Node] = []
+        #: values of context-free expressions computed once per document (see codegen)
+        self.memo: dict[str, Any] = {}
+        #: elements by expanded name, in document order
+        self._idx: dict[str, list[Node]] = {}
+        self._aidx: dict[str, list[Attr]] | None = None
 
     @property
     def sv(self) -> str:
         return "".join(k.sv for k in self.kids)
 
 
+_NO_KIDS: list[Node] = []
+_NO_BY: dict[str, list[Node]] = {}
+_NO_ATTRS: list[Attr] = []
+_NO_ATTR_BY: dict[str, Attr] = {}
+
+
 class Node:
-    """An element."""
+    """An element.
 
-    __slots__ = ("_pfx", "_sv", "anodes", "attrs", "by", "el", "kids", "parent", "pos", "tag")
+    ``sv`` (the string value) is set when the tree is built for elements without children and
+    computed on first read for the others; ``pid`` identifies the element's path of names from
+    the root (see :func:`path_id`), the key the compiled stages dispatch on.
+    """
 
-    def __init__(self, tag: str, parent: Node | Doc, el: etree._Element, pos: int) -> None:
+    __slots__ = ("_pfx", "anodes", "attrs", "by", "el", "kids", "parent", "pid", "pos", "sv", "tag")
+
+    sv: str
+
+    def __init__(
+        self, tag: str, parent: Node | Doc, el: etree._Element, pos: int, pid: int
+    ) -> None:
         self.tag = tag
         self.parent = parent
         self.el = el
         self.pos = pos
-        self.kids: list[Node] = []
-        self.by: dict[str, list[Node]] = {}
-        self.anodes: list[Attr] = []
-        self.attrs: dict[str, Attr] = {}
-        self._sv: str | None = None
+        self.pid = pid
+        self.kids: list[Node] = _NO_KIDS
+        self.by: dict[str, list[Node]] = _NO_BY
+        self.anodes: list[Attr] = _NO_ATTRS
+        self.attrs: dict[str, Attr] = _NO_ATTR_BY
         self._pfx: str | bool | None = False
 
-    @property
-    def sv(self) -> str:
-        s = self._sv
-        if s is None:
-            s = self._sv = "".join(str(t) for t in self.el.itertext())
-        return s
+    def __getattr__(self, name: str) -> Any:
+        # only reached for an unset slot: the string value of an element with children
+        if name == "sv":
+            s = "".join(str(t) for t in self.el.itertext())
+            self.sv = s
+            return s
+        raise AttributeError(name)
 
     @property
     def prefix(self) -> str | None:
@@ -161,48 +185,93 @@ class Attr:
 
 NODE_TYPES: tuple[type, ...] = (Node, Attr, Doc)
 
+# --------------------------------------------------------------------------------------------
+# element paths: (parent path id, name) -> id, shared by every document of the process so that
+# the compiled stages resolve which rules can match an element once per distinct path. The
+# table is bounded: past MAX_PATHS, new paths get id -1 and are resolved per element, uncached.
+
+MAX_PATHS = 50_000
+_PATHS: dict[tuple[int, str], int] = {}
+#: path id -> (parent path id, name); id 0 is the document node
+PATH_OF: list[tuple[int, str]] = [(-1, "")]
+_paths_lock = threading.Lock()
+
+
+def path_id(parent: int, tag: str) -> int:
+    """The id of the path ``parent``/``tag`` (-1 when the table is full or parent is -1)."""
+    pid = _PATHS.get((parent, tag))
+    if pid is not None:
+        return pid
+    if parent < 0:
+        return -1
+    with _paths_lock:
+        pid = _PATHS.get((parent, tag))
+        if pid is None:
+            if len(PATH_OF) >= MAX_PATHS:
+                return -1
+            pid = len(PATH_OF)
+            PATH_OF.append((parent, tag))
+            _PATHS[(parent, tag)] = pid
+    return pid
+
 
 def build(tree: etree._ElementTree | etree._Element) -> Doc:
     """The node tree of a parsed document (one pass over lxml)."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     doc = Doc()
-    nodes: list[Any] = doc.nodes
+    elems = doc.elems
+    index = doc._idx
+    paths = _PATHS
     counter = [1]
 
-    def walk(el: etree._Element, parent: Node | Doc) -> Node:
-        tag = el.tag
+    def walk(el: etree._Element, parent: Node | Doc, ppid: int) -> Node:
+        tag: str = el.tag
         pos = counter[0]
-        n = Node(str(tag), parent, el, pos)
-        nodes.append(n)
+        pid = paths.get((ppid, tag))
+        if pid is None:
+            pid = path_id(ppid, tag)
+        n = Node(tag, parent, el, pos, pid)
+        elems.append(n)
+        lst = index.get(tag)
+        if lst is None:
+            index[tag] = [n]
+        else:
+            lst.append(n)
         items = el.items()
         if items:
             k = pos
+            anodes: list[Attr] = []
+            attrs: dict[str, Attr] = {}
             for name, value in items:
                 k += 1
                 a = Attr(str(name), n, str(value), k)
-                n.anodes.append(a)
-                n.attrs[a.tag] = a
-                nodes.append(a)
+                anodes.append(a)
+                attrs[a.tag] = a
+            n.anodes = anodes
+            n.attrs = attrs
             counter[0] = k + 1
         else:
             counter[0] = pos + 1
         if len(el):
-            kids = n.kids
-            by = n.by
+            kids: list[Node] = []
+            by: dict[str, list[Node]] = {}
             for ch in el:
-                if isinstance(ch.tag, str):
-                    c = walk(ch, n)
+                if ch.tag.__class__ is str:
+                    c = walk(ch, n, pid)
                     kids.append(c)
                     lst = by.get(c.tag)
                     if lst is None:
                         by[c.tag] = [c]
                     else:
                         lst.append(c)
+            if kids:
+                n.kids = kids
+                n.by = by
         else:
-            n._sv = el.text or ""
+            n.sv = el.text or ""
         return n
 
-    r = walk(root, doc)
+    r = walk(root, doc, 0)
     doc.kids.append(r)
     doc.by[r.tag] = [r]
     doc.root = r
@@ -280,18 +349,18 @@ def preceding(n: Any) -> list[Node]:
     anc = set(id(a) for a in ancestors(n))
     d = doc_of(n)
     pos = n.pos
-    return [m for m in descendants(d) if m.pos < pos and id(m) not in anc]
+    return [m for m in d.elems if m.pos < pos and id(m) not in anc]
 
 
 def following(n: Any) -> list[Node]:
     d = doc_of(n)
     if type(n) is Attr:
         n = n.parent
-        return [m for m in descendants(d) if m.pos > n.pos]
+        return [m for m in d.elems if m.pos > n.pos]
     last = n
     while last.kids:
         last = last.kids[-1]
-    return [m for m in descendants(d) if m.pos > last.pos]
+    return [m for m in d.elems if m.pos > last.pos]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1231,18 +1300,7 @@ def descendants_named(n: Any, tag: str, or_self: bool) -> list[Any]:
 
 
 def tag_index(d: Doc) -> dict[str, list[Node]]:
-    idx = getattr(d, "_idx", None)
-    if idx is None:
-        idx = {}
-        for m in d.nodes:
-            if type(m) is Node:
-                lst = idx.get(m.tag)
-                if lst is None:
-                    idx[m.tag] = [m]
-                else:
-                    lst.append(m)
-        d._idx = idx  # type: ignore[attr-defined]
-    return idx
+    return d._idx
 
 
 def nth(seq: Sequence[Any], k: int) -> list[Any]:
@@ -1414,15 +1472,15 @@ class Lazy:
 
 def attr_index(d: Doc) -> dict[str, list[Attr]]:
     """The document's attribute nodes by name, in document order (built once)."""
-    idx: dict[str, list[Attr]] | None = getattr(d, "_aidx", None)
+    idx = d._aidx
     if idx is None:
         idx = {}
-        for m in d.nodes:
-            if type(m) is Attr:
-                lst = idx.get(m.tag)
+        for m in d.elems:
+            for a in m.anodes:
+                lst = idx.get(a.tag)
                 if lst is None:
-                    idx[m.tag] = [m]
+                    idx[a.tag] = [a]
                 else:
-                    lst.append(m)
-        d._aidx = idx  # type: ignore[attr-defined]
+                    lst.append(a)
+        d._aidx = idx
     return idx
