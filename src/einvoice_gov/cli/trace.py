@@ -357,12 +357,20 @@ def ingest(
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="A file of checkpoints you hold (JSON lines with a 'note'); repeatable.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for a large log (default: up to 4; 1 = one pass). Same verdict.",
+)
 @key_option
 @lang_option
 @store_option
 def verify(
     fmt: str,
     pinned: tuple[Path, ...],
+    jobs: int | None,
     key_path: Path | None,
     lang: str | None,
     store_url: str,
@@ -375,7 +383,7 @@ def verify(
 
     lang = lang or default_lang()
     with _opened(store_url, create=False) as store:
-        res = run_verify(store, key=key_path, pinned=pinned)
+        res = run_verify(store, key=key_path, pinned=pinned, jobs=jobs)
     if fmt == "json":
         _echo_json(res.as_dict())
     else:

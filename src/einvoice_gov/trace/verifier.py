@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from einvoice_gov.trace.chain import FORMAT_VERSION, GENESIS_PREV, Row
 from einvoice_gov.trace.checkpoints import (
@@ -103,6 +103,8 @@ def explain_entry(
             f"entry {pos} does not link to entry {pos - 1}: entry {pos - 1} was changed "
             f"after entry {pos} was written (or the link of entry {pos} was edited)",
         )
+    if doc.get("prev") != row.prev.hex():
+        return "column_mismatch", f"entry {pos}: the stored prev column differs from the entry"
     for col in ("event_id", "invoice", "type"):
         if doc.get(col) != getattr(row, col):
             return (
@@ -185,10 +187,13 @@ def scan_range(
     check. ``start`` must be a multiple of `BLOCK`.
     """
     enc = encode_basestring
-    tail_v = f',"v":{FORMAT_VERSION}}}'
     log_part = f',"log":{enc(origin)},"prev":"'
     worker = inv_last is None
-    last: dict[str, str] = {} if inv_last is None else inv_last
+    # invoice -> (its last hash as a JSON string, its JSON form); type -> JSON tail
+    last: dict[str, tuple[str, str]] = {}
+    if inv_last:
+        last = {inv: (f'"{h}"', enc(inv)) for inv, h in inv_last.items()}
+    types: dict[str, str] = {}
     claims: dict[str, tuple[int, str | None]] = {}
     sizes = {s for s in checkpoint_sizes if s % BLOCK}
     out = _Range(start=start)
@@ -196,51 +201,53 @@ def scan_range(
     prev_hex = prev.hex()
     pos = start
     for row in rows:
-        seq, event_id, invoice, type_, prev_col, h, body = row
-        if type(body) is not bytes or type(invoice) is not str:
-            _unreadable(row, pos)
-        if seq != pos:
-            raise _Bad(
-                pos, "entry_missing", f"entry {pos} is missing (the next stored entry is {seq})"
-            )
-        lh = sha256(b"\x00" + body).digest()
-        if lh != h:
-            raise _Bad(pos, "hash_mismatch", f"entry {pos}: its bytes do not match its hash")
-        tail = (
-            f',"invoice":{enc(invoice)}{log_part}{prev_hex}",'
-            f'"seq":{seq},"type":{enc(type_)}{tail_v}'
-        ).encode()
-        head = f',"event_id":{enc(event_id)},"inv_prev":'.encode()
-        ip = last.get(invoice)
-        if ip is None and worker:
-            # first entry of this invoice in the range: read its claim, the caller checks it
-            n = len(tail)
-            claim: str | None = None
-            if body[-n - 4 : -n] == b"null":
-                ip_json = b"null"
+        try:
+            seq, event_id, invoice, type_, prev_col, h, body = row
+            if seq != pos:
+                raise _Bad(
+                    pos, "entry_missing", f"entry {pos} is missing (the next stored entry is {seq})"
+                )
+            lh = sha256(b"\x00" + body).digest()
+            if lh != h:
+                raise _Bad(pos, "hash_mismatch", f"entry {pos}: its bytes do not match its hash")
+            tj = types.get(type_)
+            if tj is None:
+                tj = types[type_] = f'{enc(type_)},"v":{FORMAT_VERSION}}}'
+            st = last.get(invoice)
+            if st is not None:
+                ipq, inv_json = st
             else:
-                claim = body[-n - 65 : -n - 1].decode("ascii", "replace")
-                ip_json = b'"' + claim.encode() + b'"'
-            claims[invoice] = (pos, claim)
-        else:
-            ip_json = b"null" if ip is None else b'"' + ip.encode() + b'"'
-        if not body.endswith(head + ip_json + tail):
-            code, reason = explain_entry(
-                Row(*row), pos, origin, bytes.fromhex(prev_hex), bytes.fromhex(ip) if ip else None
+                inv_json = enc(invoice)
+                ipq = "null"
+                if worker:
+                    # the invoice's first entry in this range: read what it claims as
+                    # inv_prev; the caller checks the claim against the earlier ranges
+                    tail = f',"invoice":{inv_json}{log_part}{prev_hex}","seq":{seq},"type":{tj}'
+                    n = len(tail.encode())
+                    claim: str | None = None
+                    if body[-n - 4 : -n] != b"null":
+                        claim = body[-n - 65 : -n - 1].decode("ascii", "replace")
+                        ipq = f'"{claim}"'
+                    claims[invoice] = (pos, claim)
+            expected = (
+                f',"event_id":{enc(event_id)},"inv_prev":{ipq},"invoice":{inv_json}'
+                f'{log_part}{prev_hex}","seq":{seq},"type":{tj}'
             )
-            # a broken link means the entry before it changed after it was linked to
-            raise _Bad(pos - 1 if code == "chain_broken" else pos, code, reason)
-        if prev_col != prev:
-            raise _Bad(
-                pos,
-                "column_mismatch",
-                f"entry {pos}: the stored prev column differs from the entry",
-            )
+            if not body.endswith(expected.encode()) or prev_col != prev:
+                try:
+                    ip = None if ipq == "null" else bytes.fromhex(ipq[1:-1])
+                except ValueError:  # a garbled claim: explained as a broken invoice link
+                    ip = bytes(32)
+                code, reason = explain_entry(Row(*row), pos, origin, prev, ip)
+                # a broken link means the entry before it changed after it was linked to
+                raise _Bad(pos - 1 if code == "chain_broken" else pos, code, reason)
+        except (TypeError, ValueError, AttributeError):  # columns of unexpected types
+            _unreadable(row, pos)
         if pos == start:
             out.first_prev = prev_col
         prev = lh
         prev_hex = lh.hex()
-        last[invoice] = prev_hex
+        last[invoice] = (f'"{prev_hex}"', inv_json)
         block.append(lh)
         pos += 1
         if len(block) == BLOCK:
@@ -250,12 +257,12 @@ def scan_range(
             out.partial[pos] = _perfect_nodes(block, len(block))
     out.count = pos - start
     out.last_hash = prev if out.count else None
-    out.inv_last = last
+    out.inv_last = {inv: ipq[1:-1] for inv, (ipq, _) in last.items()}
     out.claims = claims
     return out
 
 
-def _unreadable(row: tuple[Any, ...], pos: int) -> None:
+def _unreadable(row: tuple[Any, ...], pos: int) -> NoReturn:
     """Raise `_Bad` for a row whose columns do not have the stored types (edited by hand)."""
     seq, invoice, body = row[0], row[2], row[6]
     if seq != pos:
