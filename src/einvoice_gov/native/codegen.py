@@ -32,9 +32,12 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "6"
+COMPILER_VERSION = "7"
 
 _SINGLE = ("bool", "str", "int", "num")
+#: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
+_LISTS = ("nodes", "seq", "opt", "strs")
+_PLAIN = {"opt": "nodes", "strs": "seq"}
 _DOS: Ast = ("step", "descendant-or-self", ("kind", "node"), [])
 
 
@@ -77,7 +80,7 @@ class Gen:
 
     @staticmethod
     def as_seq(code: str, kind: str) -> str:
-        if kind in ("nodes", "seq"):
+        if kind in _LISTS:
             return code
         return f"[{code}]"
 
@@ -85,7 +88,7 @@ class Gen:
     def as_bool(code: str, kind: str) -> str:
         if kind == "bool":
             return code
-        if kind == "nodes":
+        if kind in ("nodes", "opt"):
             return f"bool({code})"
         if kind == "node":
             return "True"
@@ -104,6 +107,10 @@ class Gen:
             return f"{code}.sv"
         if kind in ("bool", "int", "num"):
             return f"R.string_of({code})"
+        if kind == "opt":
+            return f"R.sv_opt({code})"
+        if kind == "nodes":
+            return f"R.sv1({code})"
         return f"R.str_arg({code})"
 
     @staticmethod
@@ -157,24 +164,31 @@ class Gen:
         parts = []
         all_str = True
         for it in items:
-            c, k = self.expr(it, sc)
-            if k == "seq1":
-                c, k = f"[{c}]", "seq"
+            c, k = self.ex(it, sc)
             if k != "str":
                 all_str = False
             parts.append(("*" + c) if k in ("nodes", "seq") else c)
         if all_str and all(it[0] == "lit" for it in items):
-            return self.const("[" + ", ".join(parts) + "]"), "seq"
+            return self.const("[" + ", ".join(parts) + "]"), "strs"
         return "[" + ", ".join(parts) + "]", "seq"
 
     def fix(self, c: str, k: str) -> tuple[str, str]:
-        """Normalize the ``seq1`` kind (a context item of unknown type) to ``seq``."""
+        """Normalize the ``seq1`` kind (a context item of unknown type) to ``seq`` and the
+        refined list kinds to the plain ones (same Python value: a list)."""
         if k == "seq1":
             return f"[{c}]", "seq"
-        return c, k
+        return c, _PLAIN.get(k, k)
 
     def ex(self, a: Ast, sc: Scope) -> tuple[str, str]:
         return self.fix(*self.expr(a, sc))
+
+    def exr(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        """Like :meth:`ex` but keeping the refined kinds ``opt`` (at most one node, a list)
+        and ``strs`` (a list of strings)."""
+        c, k = self.expr(a, sc)
+        if k == "seq1":
+            return f"[{c}]", "seq"
+        return c, k
 
     def e_or(self, a: Ast, sc: Scope) -> tuple[str, str]:
         x = self.as_bool(*self.ex(a[1], sc))
@@ -255,9 +269,27 @@ class Gen:
 
     def e_gcmp(self, a: Ast, sc: Scope) -> tuple[str, str]:
         op = a[1]
-        x, kx = self.ex(a[2], sc)
-        y, ky = self.ex(a[3], sc)
-        pyop = {"=": "==", "!=": "!="}.get(op, op)
+        # normalize-space(X) != '' / = '': X has / has no character other than XML whitespace
+        for e1, e2 in ((a[2], a[3]), (a[3], a[2])):
+            if (
+                op in ("=", "!=")
+                and e2 == ("lit", "")
+                and e1[0] == "call"
+                and e1[1] == "normalize-space"
+                and len(e1[2]) == 1
+            ):
+                arg = self.as_str(*self.exr(e1[2][0], sc))
+                neg = "not " if op == "=" else ""
+                return f"({neg}R.nonblank({arg}))", "bool"
+        x, kx = self.exr(a[2], sc)
+        y, ky = self.exr(a[3], sc)
+        pyop: str = {"=": "==", "!=": "!="}.get(op) or op
+        if op in ("=", "!="):
+            r = self._gcmp_eq(op, pyop, a, x, kx, y, ky)
+            if r is not None:
+                return r, "bool"
+        x, kx = self.fix(x, kx)
+        y, ky = self.fix(y, ky)
         # nodes vs string
         if ky == "str" and kx in ("nodes", "node") and op in ("=", "!="):
             if kx == "node":
@@ -271,9 +303,43 @@ class Gen:
             return f"any({x} {pyop} {v}.sv for {v} in {y})", "bool"
         if kx == "str" and ky == "str":
             return f"({x} {pyop} {y})", "bool"
+        if kx == "int" and ky == "int":
+            return f"({x} {pyop} {y})", "bool"
         if kx in ("int", "num") and ky in ("int", "num"):
             return f"R.value_compare({op!r}, {x}, {y})", "bool"
         return f"R.gcmp({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "bool"
+
+    def _gcmp_eq(self, op: str, pyop: str, a: Ast, x: str, kx: str, y: str, ky: str) -> str | None:
+        """``=`` / ``!=`` between strings, string lists and nodes, as plain Python."""
+        lit_x, lit_y = a[2][0] == "lit", a[3][0] == "lit"
+        const_y = a[3][0] == "seq" and ky == "strs"  # a literal list of strings
+        const_x = a[2][0] == "seq" and kx == "strs"
+        if op == "=":
+            if kx == "strs" and ky == "str" and lit_y:
+                return f"({y} in {x})"
+            if kx == "str" and ky == "strs":
+                return f"({x} in {y})"
+            if kx in ("nodes", "opt") and const_y:
+                v = self.fresh("n")
+                k = self.const(f"frozenset({y})")
+                return f"any({v}.sv in {k} for {v} in {x})"
+            if kx == "node" and const_y:
+                k = self.const(f"frozenset({y})")
+                return f"({x}.sv in {k})"
+            if ky in ("nodes", "opt") and const_x:
+                v = self.fresh("n")
+                k = self.const(f"frozenset({x})")
+                return f"any({v}.sv in {k} for {v} in {y})"
+        if kx in ("nodes", "opt") and ky == "str" and lit_y:
+            v = self.fresh("n")
+            return f"any({v}.sv {pyop} {y} for {v} in {x})"
+        if ky in ("nodes", "opt") and kx == "str" and lit_x:
+            v = self.fresh("n")
+            return f"any({x} {pyop} {v}.sv for {v} in {y})"
+        if kx == "strs" and ky == "str" and lit_y:
+            v = self.fresh("t")
+            return f"any({v} {pyop} {y} for {v} in {x})"
+        return None
 
     def e_vcmp(self, a: Ast, sc: Scope) -> tuple[str, str]:
         op = a[1]
@@ -281,7 +347,7 @@ class Gen:
         y, ky = self.ex(a[3], sc)
         sym = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
         if kx in ("str", "int", "num") and ky in ("str", "int", "num"):
-            if kx == ky == "str":
+            if kx == ky and kx in ("str", "int"):
                 return f"({x} {'==' if sym == '=' else sym} {y})", "bool"
             return f"R.value_compare({sym!r}, {x}, {y})", "bool"
         return f"R.vcmp({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "seq"
@@ -322,6 +388,8 @@ class Gen:
     def e_union(self, a: Ast, sc: Scope) -> tuple[str, str]:
         x, kx = self.ex(a[1], sc)
         y, ky = self.ex(a[2], sc)
+        if kx in ("nodes", "node") and ky in ("nodes", "node"):
+            return f"R.merge_nodes({self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "nodes"
         return f"R.union({self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "nodes"
 
     def e_intersect(self, a: Ast, sc: Scope) -> tuple[str, str]:
@@ -369,6 +437,8 @@ class Gen:
                 return f"R.CASTS[{name!r}](R.UA({x}.sv))", k
         if kx in ("str", "int", "num", "bool") and name in single:
             return f"R.CASTS[{name!r}]({x})", single[name]
+        if kx == "nodes" and name == "decimal":
+            return f"R.dec_opt({x})", "seq"
         return f"R.cast_opt({name!r}, {self.as_seq(x, kx)})", "seq"
 
     def e_castable(self, a: Ast, sc: Scope) -> tuple[str, str]:
@@ -422,7 +492,7 @@ class Gen:
             return f"[{v} for {v} in {cv}.kids if {cond}]", "nodes"
         if axis == "attribute":
             if test[0] == "name":
-                return f"R.attr({cv}, {test[1]!r})", "nodes"
+                return f"R.attr({cv}, {test[1]!r})", "opt"
             if test[0] == "any" or test[0] == "kind":
                 return f"{cv}.anodes", "nodes"
             v = self.fresh("c")
@@ -431,14 +501,14 @@ class Gen:
         if axis == "self":
             cond = self.test_cond(test, cv, axis)
             if cond is None:
-                return f"[{cv}]", "nodes"
-            return f"([{cv}] if {cond} else R.EMPTY)", "nodes"
+                return f"[{cv}]", "opt"
+            return f"([{cv}] if {cond} else R.EMPTY)", "opt"
         if axis == "parent":
             cond = self.test_cond(test, "_p", axis)
             base = f"R.parent({cv})"
             if cond is None:
-                return base, "nodes"
-            return f"[_p for _p in {base} if {cond}]", "nodes"
+                return base, "opt"
+            return f"[_p for _p in {base} if {cond}]", "opt"
         funcs = {
             "ancestor": "R.ancestors",
             "ancestor-or-self": "R.ancestors_or_self",
@@ -480,11 +550,9 @@ class Gen:
                 code = f"R.nth_rev({code}, {pos})" if reverse else f"R.nth({code}, {pos})"
                 continue
             v = self.fresh("p")
-            item_kind = "node" if kind in ("nodes", "node") else "item"
+            item_kind = "node" if kind in ("nodes", "node", "opt") else "item"
             pscope = sc.child(v, item_kind)
-            c, pk = self.expr(p, pscope)
-            if pk == "seq1":
-                c, pk = f"[{c}]", "seq"
+            c, pk = self.ex(p, pscope)
             if pk in ("int", "num"):
                 code = f"R.pos_filter({code}, lambda {v}: {c})"
                 continue
@@ -506,8 +574,10 @@ class Gen:
         return code, kind
 
     def e_filter(self, a: Ast, sc: Scope) -> tuple[str, str]:
-        c, k = self.ex(a[1], sc)
-        if k not in ("nodes", "seq"):
+        c, k = self.exr(a[1], sc)
+        if k == "strs":
+            k = "seq"
+        if k not in ("nodes", "seq", "opt"):
             c, k = f"[{c}]", ("nodes" if k == "node" else "seq")
         return self.apply_preds(c, k, a[2], sc)
 
@@ -548,32 +618,42 @@ class Gen:
             if right[3]:
                 code, kind = self.apply_preds(code, kind, right[3], sc)
             return code, kind
-        lc, lk = self.ex(left, sc)
+        lc, lk = self.exr(left, sc)
         if lk == "node" and right[0] == "step":
             return self.e_step(right, sc.child(lc))
-        if lk not in ("nodes", "node", "seq"):
+        if lk == "strs":
+            lk = "seq"
+        if lk not in ("nodes", "node", "seq", "opt"):
             raise CompileError(f"path step from a {lk}")
         v = self.fresh("s")
-        rc, rk = self.expr(right, sc.child(v, "node"))
+        rc, rk = self.exr(right, sc.child(v, "node"))
         src = self.as_seq(lc, lk)
         if lk == "seq":
             src = f"R.require_nodes({src})"
-        if rk == "seq1":
-            rc, rk = f"[{rc}]", "seq"
+        # from at most one node, every result is already in document order without duplicates
+        single = lk in ("node", "opt")
         if rk == "node":
+            if single:
+                return f"[{rc} for {v} in {src}]", "opt"
             return f"R.sort_nodes([{rc} for {v} in {src}])", "nodes"
-        if rk == "nodes":
-            flat = (
+        if rk in ("nodes", "opt"):
+            flat = single or (
                 right[0] == "step"
                 and right[1] in ("child", "attribute", "self")
                 and (self._flat(left))
             )
             y = self.fresh("y")
             if flat:
-                return f"[{y} for {v} in {src} for {y} in {rc}]", "nodes"
+                kind = "opt" if single and rk == "opt" else "nodes"
+                return f"[{y} for {v} in {src} for {y} in {rc}]", kind
             return f"R.sort_nodes([{y} for {v} in {src} for {y} in {rc}])", "nodes"
+        if rk == "str":
+            return f"[{rc} for {v} in {src}]", "strs"
         if rk in _SINGLE:
             return f"[{rc} for {v} in {src}]", "seq"
+        if rk == "strs":
+            y = self.fresh("y")
+            return f"[{y} for {v} in {src} for {y} in {rc}]", "strs"
         return f"R.path_map({src}, lambda {v}: {rc})", "seq"
 
     def _flat(self, a: Ast) -> bool:
@@ -713,7 +793,7 @@ class Gen:
         if not args:
             c, k = self.fix(*self.ctx_item(sc))
             return self.as_str(c, k)
-        return self.as_str(*self.ex(args[0], sc))
+        return self.as_str(*self.exr(args[0], sc))
 
     def f_string(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
         return self._str_or_ctx(args, sc), "str"
@@ -731,7 +811,7 @@ class Gen:
         return f"{self.as_str(*self.ex(args[0], sc))}.lower()", "str"
 
     def _two_str(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
-        return self.as_str(*self.ex(args[0], sc)), self.as_str(*self.ex(args[1], sc))
+        return self.as_str(*self.exr(args[0], sc)), self.as_str(*self.exr(args[1], sc))
 
     def f_contains(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
         x, y = self._two_str(args, sc)

@@ -11,6 +11,7 @@ model: nodes, ``xs:untypedAtomic`` (:class:`UA`, the atomized value of a node), 
 from __future__ import annotations
 
 import math
+import operator
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -414,6 +415,43 @@ def string_of(x: Any) -> str:
     return str(x)
 
 
+def sv1(seq: Sequence[Any]) -> str:
+    """``xs:string?`` of a node list (``str_arg`` for a list known to hold only nodes)."""
+    if not seq:
+        return ""
+    if len(seq) == 1:
+        return seq[0].sv  # type: ignore[no-any-return]
+    raise XPathError("XPTY0004", "a sequence of more than one item is not allowed")
+
+
+def sv_opt(seq: Sequence[Any]) -> str:
+    """``xs:string?`` of a list of at most one node."""
+    return seq[0].sv if seq else ""
+
+
+def nonblank(s: str) -> bool:
+    """``normalize-space(s) != ''``: s holds a character other than XML whitespace."""
+    return s.strip(" \t\n\r") != ""
+
+
+def dec_opt(seq: Sequence[Any]) -> list[Any]:
+    """``xs:decimal(nodes)``: empty, or the one node's value as a decimal."""
+    if not seq:
+        return []
+    if len(seq) > 1:
+        raise XPathError("XPTY0004", f"cannot cast a sequence of {len(seq)} items")
+    return [str_to_dec(seq[0].sv)]
+
+
+def merge_nodes(a: list[Any], b: list[Any]) -> list[Any]:
+    """The union of two node lists in document order (both already in document order)."""
+    if not a:
+        return b
+    if not b:
+        return a
+    return sort_nodes([*a, *b])
+
+
 def str_arg(seq: Sequence[Any]) -> str:
     """An ``xs:string?`` argument (empty sequence → "")."""
     if not seq:
@@ -703,9 +741,22 @@ def _num_pair(a: Any, b: Any) -> tuple[Any, Any]:
     return a, b
 
 
+_PYCMP: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
 def compare_atoms(op: str, a: Any, b: Any) -> bool:
     """Value comparison of two atomic values after the general-comparison conversions."""
     ta, tb = type(a), type(b)
+    if ta is tb and ta is not XDate:
+        # same type: Python's comparison is XPath's (NaN included; untypedAtomic as strings)
+        return _PYCMP[op](a, b)
     if ta is UA and tb is UA:
         return _cmp_op(op, str(a), str(b))
     if ta is UA:
@@ -739,6 +790,8 @@ def compare_atoms(op: str, a: Any, b: Any) -> bool:
 
 def value_compare(op: str, a: Any, b: Any) -> bool:
     ta, tb = type(a), type(b)
+    if ta is tb and ta is not XDate:
+        return _PYCMP[op](a, b)
     if ta is UA:
         a, ta = str(a), str
     if tb is UA:
@@ -959,6 +1012,9 @@ def fn_number(seq: Sequence[Any]) -> float:
 
 
 def norm_ws(s: str) -> str:
+    if s.isascii():
+        # str.split() also splits on \v \f and \x1c-\x1f, which XML text cannot hold
+        return " ".join(s.split())
     return _WS.sub(" ", s).strip(" ")
 
 
