@@ -617,7 +617,8 @@ def cast_dec(x: Any) -> Decimal:
     if t is float:
         if math.isnan(x) or math.isinf(x):
             raise XPathError("FOCA0002", "cannot convert NaN/INF to xs:decimal")
-        return Decimal(repr(x))
+        # the exact binary value, as Saxon converts (xs:decimal(0.1e0) is 0.1000000000000000055…)
+        return Decimal(x)
     raise XPathError("XPTY0004", f"cannot cast {x!r} to xs:decimal")
 
 
