@@ -186,15 +186,20 @@ class PostgresStore:
         try:
             with self._conn.transaction(), self._conn.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
-                cur.execute("SELECT seq, hash FROM trace_entries ORDER BY seq DESC LIMIT 1")
+                cur.execute(
+                    "SELECT seq, hash FROM trace_entries ORDER BY seq DESC LIMIT 1", prepare=False
+                )
                 head_row = cur.fetchone()
                 head = (int(head_row[0]), bytes(head_row[1])) if head_row else None
                 existing: dict[str, tuple[int, bytes]] = {}
                 inv_heads: dict[str, bytes] = {}
                 if head is not None:
+                    # prepare=False: a cached generic plan chosen while the table was small
+                    # (sequential scan) would make every later append O(n)
                     cur.execute(
                         "SELECT seq, event_id, hash FROM trace_entries WHERE event_id = ANY(%s)",
                         (list({e.event_id for e in events}),),
+                        prepare=False,
                     )
                     for seq, eid, h in cur.fetchall():
                         existing[eid] = (int(seq), bytes(h))
@@ -204,6 +209,7 @@ class PostgresStore:
                         "CROSS JOIN LATERAL (SELECT t.hash FROM trace_entries t "
                         "WHERE t.invoice = i.invoice ORDER BY t.seq DESC LIMIT 1) AS e",
                         (list({e.invoice for e in events}),),
+                        prepare=False,
                     )
                     for inv, h in cur.fetchall():
                         inv_heads[inv] = bytes(h)
