@@ -20,6 +20,7 @@ single walk of the context's subtree.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,7 +33,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "7"
+COMPILER_VERSION = "8"
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
@@ -43,6 +44,103 @@ _DOS: Ast = ("step", "descendant-or-self", ("kind", "node"), [])
 
 class CompileError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What an expression reads besides the document: the context item, current(), variables."""
+
+    ctx: bool
+    cur: bool
+    vars: frozenset[str]
+
+
+_NO_DEPS = Deps(False, False, frozenset())
+#: functions that read the context item when called without argument
+_CTX_FUNCS = {
+    "name",
+    "local-name",
+    "namespace-uri",
+    "string",
+    "normalize-space",
+    "string-length",
+    "number",
+    "position",
+    "last",
+}
+#: expression kinds worth computing once when they repeat
+_SHAREABLE = {"path", "filter", "call", "arith", "cast", "union", "step", "if", "castable"}
+
+
+def _union(ds: list[Deps]) -> Deps:
+    if not ds:
+        return _NO_DEPS
+    return Deps(
+        any(d.ctx for d in ds),
+        any(d.cur for d in ds),
+        frozenset().union(*(d.vars for d in ds)),
+    )
+
+
+def _noctx(d: Deps) -> Deps:
+    return Deps(False, d.cur, d.vars)
+
+
+def deps(a: Any) -> Deps:
+    """The dependencies of an XPath AST (see :class:`Deps`)."""
+    if not isinstance(a, tuple) or not a or not isinstance(a[0], str):
+        return _NO_DEPS
+    op = a[0]
+    if op == "var":
+        return Deps(False, False, frozenset([a[1]]))
+    if op == "ctx":
+        return Deps(True, False, frozenset())
+    if op in ("lit", "root"):
+        return _NO_DEPS
+    if op == "step":
+        return _union([Deps(True, False, frozenset()), *(_noctx(deps(p)) for p in a[3])])
+    if op == "path":
+        return _union([deps(a[1]), _noctx(deps(a[2]))])
+    if op == "filter":
+        return _union([deps(a[1]), *(_noctx(deps(p)) for p in a[2])])
+    if op in ("for", "some", "every"):
+        bound: set[str] = set()
+        parts = []
+        for name, e in a[1]:
+            d = deps(e)
+            parts.append(Deps(d.ctx, d.cur, d.vars - bound))
+            bound.add(name)
+        d = deps(a[2])
+        parts.append(Deps(d.ctx, d.cur, d.vars - bound))
+        return _union(parts)
+    if op == "call":
+        name, args = a[1], a[2]
+        parts = [deps(x) for x in args]
+        if name == "current":
+            parts.append(Deps(False, True, frozenset()))
+        elif not args and name in _CTX_FUNCS:
+            parts.append(Deps(True, False, frozenset()))
+        return _union(parts)
+    parts = []
+    for x in a[1:]:
+        if isinstance(x, tuple):
+            parts.append(deps(x))
+        elif isinstance(x, list):
+            parts += [deps(y) for y in x]
+    return _union(parts)
+
+
+def _key(a: Ast) -> str:
+    return "x" + hashlib.sha1(repr(a).encode()).hexdigest()[:16]
+
+
+def _worth(a: Ast) -> bool:
+    """Costly enough to be worth sharing (not a bare child or attribute step)."""
+    if a[0] == "step":
+        return bool(a[3]) or a[1] not in ("child", "attribute", "self", "parent")
+    if a[0] == "call":
+        return a[1] not in ("true", "false", "current", "last", "position")
+    return True
 
 
 @dataclass
@@ -66,6 +164,14 @@ class Gen:
         self.fn_lines: list[str] = []
         #: and/or as Saxon evaluates them when an operand raises (see runtime.and_/or_)
         self.precise = False
+        #: per AST node (by id, the node kept alive): its key and its dependencies
+        self._info: dict[int, tuple[Ast, str, Deps]] = {}
+        #: context-free expressions computed once per document: key -> (function, kind)
+        self.memo: dict[str, tuple[str, str]] = {}
+        #: expressions shared by the asserts of the rule being generated: key -> (var, kind)
+        self.cse: dict[str, tuple[str, str]] = {}
+        #: the rule-level variable bindings the shared expressions were computed with
+        self.cse_vars: dict[str, tuple[str, str, bool]] = {}
 
     def fresh(self, base: str = "x") -> str:
         return f"_{base}{next(self.counter)}"
@@ -125,10 +231,111 @@ class Gen:
 
     def expr(self, a: Ast, sc: Scope) -> tuple[str, str]:
         op = a[0]
+        if op in _SHAREABLE and _worth(a):
+            key, deps = self.info(a)
+            if not deps.ctx and not deps.cur and not deps.vars:
+                return self.memo_ref(a, key)
+            if key in self.cse and self._rule_level(deps, sc):
+                var, kind = self.cse[key]
+                return f"R.use({var})", kind
         meth = getattr(self, "e_" + op.replace("-", "_"), None)
         if meth is None:
             raise CompileError(f"unsupported XPath construct {op}")
         return meth(a, sc)  # type: ignore[no-any-return]
+
+    def info(self, a: Ast) -> tuple[str, Deps]:
+        got = self._info.get(id(a))
+        if got is None:
+            got = (a, _key(a), deps(a))
+            self._info[id(a)] = got
+        return got[1], got[2]
+
+    def memo_ref(self, a: Ast, key: str) -> tuple[str, str]:
+        """A context-free expression, computed once per document (``D.memo``).
+
+        The key is a digest of the expression, so that stages sharing an expression share its
+        value. A failing evaluation stores nothing: each use raises the same error again.
+        """
+        got = self.memo.get(key)
+        if got is None:
+            fname = f"d{len(self.memo)}"
+            self.memo[key] = (fname, "seq")  # placeholder while generating (no recursion)
+            saved_cse, saved_precise = self.cse, self.precise
+            self.cse, self.precise = {}, False
+            try:
+                code, kind = self.fix(*self._expr_plain(a, Scope(None, "node", None, {})))
+            finally:
+                self.cse, self.precise = saved_cse, saved_precise
+            got = self.memo[key] = (fname, kind)
+            self.fn_lines += [
+                f"def {fname}(D):",
+                f"    v = D.memo[{key!r}] = {code}",
+                "    return v",
+                "",
+            ]
+        fname, kind = got
+        return f"(D.memo[{key!r}] if {key!r} in D.memo else {fname}(D))", kind
+
+    def _expr_plain(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        meth = getattr(self, "e_" + a[0].replace("-", "_"), None)
+        if meth is None:
+            raise CompileError(f"unsupported XPath construct {a[0]}")
+        return meth(a, sc)  # type: ignore[no-any-return]
+
+    def _rule_level(self, d: Deps, sc: Scope) -> bool:
+        if d.ctx and sc.cv != "n":
+            return False
+        if d.cur and sc.cur != "n":
+            return False
+        return all(sc.vars.get(v) == self.cse_vars.get(v) is not None for v in d.vars)
+
+    def cse_candidates(self, asts: list[Ast], bound_vars: set[str]) -> list[Ast]:
+        """Rule-level expressions that occur more than once in the rule's asserts (children
+        before the expressions that contain them)."""
+        counts: dict[str, int] = {}
+        first: dict[str, Ast] = {}
+
+        def walk(a: Any, ctx_ok: bool, inner: frozenset[str]) -> None:
+            if not isinstance(a, tuple) or not a or not isinstance(a[0], str):
+                return
+            op = a[0]
+            if op == "path":
+                walk(a[1], ctx_ok, inner)
+                walk(a[2], False, inner)
+            elif op == "step":
+                for p in a[3]:
+                    walk(p, False, inner)
+            elif op == "filter":
+                walk(a[1], ctx_ok, inner)
+                for p in a[2]:
+                    walk(p, False, inner)
+            elif op in ("for", "some", "every"):
+                b = set(inner)
+                for name, e in a[1]:
+                    walk(e, ctx_ok, frozenset(b))
+                    b.add(name)
+                walk(a[2], ctx_ok, frozenset(b))
+            else:
+                for x in a[1:]:
+                    if isinstance(x, tuple):
+                        walk(x, ctx_ok, inner)
+                    elif isinstance(x, list):
+                        for y in x:
+                            walk(y, ctx_ok, inner)
+            if op in _SHAREABLE and _worth(a):
+                key, d = self.info(a)
+                if not d.ctx and not d.cur and not d.vars:
+                    return  # memoized per document instead
+                if d.ctx and not ctx_ok:
+                    return
+                if d.vars & inner or not d.vars <= bound_vars:
+                    return
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, a)
+
+        for a in asts:
+            walk(a, True, frozenset())
+        return [first[k] for k in first if counts[k] > 1]
 
     def e_lit(self, a: Ast, sc: Scope) -> tuple[str, str]:
         v = a[1]
@@ -1303,13 +1510,33 @@ def gen_body(
     if gnames:
         body.append(f"    ({''.join(x + ', ' for x in gnames)}) = G")
     absent = []
+    asts = {id(item): g.parse(item.test, item.ns) for item in rule.body if isinstance(item, Check)}
+    g.cse, g.cse_vars = {}, {}
+    shared = False
     for item in rule.body:
         if isinstance(item, Let):
             body += g.let_lines(item, sc, "    ", in_rule=True)
             continue
+        ast = asts[id(item)]
+        if not shared:
+            # expressions repeated across the rule's asserts: computed once per firing, before
+            # the first assert (an error is kept and raised where the expression is used)
+            shared = True
+            g.cse_vars = dict(sc.vars)
+            tests = [a for a in asts.values() if absence_path(a) is None]
+            for cand in g.cse_candidates(tests, set(sc.vars)):
+                key, _ = g.info(cand)
+                code, kind = g.ex(cand, sc)
+                var = g.fresh("c")
+                body += [
+                    "    try:",
+                    f"        {var} = {code}",
+                    "    except R.XPathError as _e:",
+                    f"        {var} = R.Deferred(_e)",
+                ]
+                g.cse[key] = (var, kind)
         ci = len(check_table)
         check_table.append((item.id, item.flag, rule.context, item))
-        ast = g.parse(item.test, item.ns)
         path = absence_path(ast) if item.kind == "assert" else None
         if path is not None:
             absent.append((path, ci))
@@ -1348,6 +1575,7 @@ def gen_body(
                     node = entry[1]
         const = g.const(_trie_literal(trie))
         body.append(f"    R.absent_hits(n, {const}, out)")
+    g.cse, g.cse_vars = {}, {}
     body.append("")
     lines.extend(body)
 
