@@ -15,7 +15,16 @@ import operator
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    InvalidOperation,
+)
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -848,6 +857,15 @@ def _arith_operand(x: Any) -> Any:
     return x
 
 
+def _quantize(a: Decimal, exp: Decimal, rounding: str) -> Decimal:
+    try:
+        return a.quantize(exp, rounding=rounding, context=_DEC)
+    except InvalidOperation:
+        # more digits than _DEC holds (a hostile or absurd amount): quantize exactly rather
+        # than crash, as Saxon's unbounded xs:decimal does
+        return a.quantize(exp, rounding=rounding, context=Context(prec=MAX_PREC, Emax=MAX_EMAX))
+
+
 def dec_div(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise XPathError("FOAR0001", "decimal division by zero")
@@ -856,7 +874,7 @@ def dec_div(a: Decimal, b: Decimal) -> Decimal:
     eb = -xb if isinstance(xb, int) else 0
     scale = max(18, ea, eb)
     q = _DEC.divide(a, b)
-    return q.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_DOWN, context=_DEC)
+    return _quantize(q, Decimal(1).scaleb(-scale), ROUND_HALF_DOWN)
 
 
 def arith(op: str, left: Sequence[Any], right: Sequence[Any]) -> list[Any]:
@@ -968,9 +986,7 @@ def round1(a: Any) -> Any:
     if t is int:
         return a
     if t is Decimal:
-        if a >= 0:
-            return a.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_DEC)
-        return a.quantize(Decimal(1), rounding=ROUND_HALF_DOWN, context=_DEC)
+        return _quantize(a, Decimal(1), ROUND_HALF_UP if a >= 0 else ROUND_HALF_DOWN)
     if math.isnan(a) or math.isinf(a):
         return a
     if a == 0:
@@ -994,7 +1010,7 @@ def fn_floor(seq: Sequence[Any]) -> list[Any]:
         return []
     a = _arith_operand(a)
     if type(a) is Decimal:
-        return [a.quantize(Decimal(1), rounding=ROUND_FLOOR, context=_DEC)]
+        return [_quantize(a, Decimal(1), ROUND_FLOOR)]
     if type(a) is float:
         return [float(math.floor(a))] if not (math.isnan(a) or math.isinf(a)) else [a]
     return [a]
