@@ -33,7 +33,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "8"
+COMPILER_VERSION = "9"
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
@@ -134,6 +134,17 @@ def _key(a: Ast) -> str:
     return "x" + hashlib.sha1(repr(a).encode()).hexdigest()[:16]
 
 
+def _calls_artefact_code(a: Any) -> bool:
+    """Whether an expression calls a function of the artefact or reads one of its files."""
+    if isinstance(a, tuple):
+        if len(a) == 3 and a[0] == "call" and (a[1].startswith("{") or a[1] == "document"):
+            return True
+        return any(_calls_artefact_code(x) for x in a)
+    if isinstance(a, list):
+        return any(_calls_artefact_code(x) for x in a)
+    return False
+
+
 def _worth(a: Ast) -> bool:
     """Costly enough to be worth sharing (not a bare child or attribute step)."""
     if a[0] == "step":
@@ -172,6 +183,8 @@ class Gen:
         self.cse: dict[str, tuple[str, str]] = {}
         #: the rule-level variable bindings the shared expressions were computed with
         self.cse_vars: dict[str, tuple[str, str, bool]] = {}
+        #: generating the body of a per-document memo function
+        self.in_memo = False
 
     def fresh(self, base: str = "x") -> str:
         return f"_{base}{next(self.counter)}"
@@ -234,7 +247,10 @@ class Gen:
         if op in _SHAREABLE and _worth(a):
             key, deps = self.info(a)
             if not deps.ctx and not deps.cur and not deps.vars:
-                return self.memo_ref(a, key)
+                if not self.in_memo or op in ("path", "filter", "union"):
+                    return self.memo_ref(a, key)
+                meth = getattr(self, "e_" + op.replace("-", "_"), None)
+                return meth(a, sc)  # type: ignore[misc,no-any-return]
             if key in self.cse and self._rule_level(deps, sc):
                 var, kind = self.cse[key]
                 return f"R.use({var})", kind
@@ -246,7 +262,11 @@ class Gen:
     def info(self, a: Ast) -> tuple[str, Deps]:
         got = self._info.get(id(a))
         if got is None:
-            got = (a, _key(a), deps(a))
+            key = _key(a)
+            if _calls_artefact_code(a):
+                # functions and code lists of one artefact: never shared with another one
+                key += "-" + hashlib.sha1(str(self.schema.path).encode()).hexdigest()[:8]
+            got = (a, key, deps(a))
             self._info[id(a)] = got
         return got[1], got[2]
 
@@ -260,12 +280,12 @@ class Gen:
         if got is None:
             fname = f"d{len(self.memo)}"
             self.memo[key] = (fname, "seq")  # placeholder while generating (no recursion)
-            saved_cse, saved_precise = self.cse, self.precise
-            self.cse, self.precise = {}, False
+            saved = self.cse, self.precise, self.in_memo
+            self.cse, self.precise, self.in_memo = {}, False, True
             try:
                 code, kind = self.fix(*self._expr_plain(a, Scope(None, "node", None, {})))
             finally:
-                self.cse, self.precise = saved_cse, saved_precise
+                self.cse, self.precise, self.in_memo = saved
             got = self.memo[key] = (fname, kind)
             self.fn_lines += [
                 f"def {fname}(D):",
@@ -1029,6 +1049,19 @@ class Gen:
         return f"{x}.startswith({y})", "bool"
 
     def f_ends_with(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        if (
+            args[0] in (("call", "name", []), ("call", "local-name", []))
+            and args[1][0] == "lit"
+            and isinstance(args[1][1], str)
+            and not set(args[1][1]) & {":", "}"}
+            and sc.cv is not None
+            and sc.ckind == "node"
+        ):
+            # the name's suffix without a colon is the local name's: read it from the tag
+            return f"({sc.cv}.tag or '').endswith({args[1][1]!r})", "bool"
+        return self._ends_with(args, sc)
+
+    def _ends_with(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
         x, y = self._two_str(args, sc)
         return f"{x}.endswith({y})", "bool"
 
