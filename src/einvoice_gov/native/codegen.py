@@ -33,7 +33,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "9"
+COMPILER_VERSION = "10"
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
@@ -132,6 +132,72 @@ def deps(a: Any) -> Deps:
 
 def _key(a: Ast) -> str:
     return "x" + hashlib.sha1(repr(a).encode()).hexdigest()[:16]
+
+
+def _code_list(a: Ast) -> tuple[Ast, frozenset[str]] | None:
+    """``contains(' A B C ', concat(' ', V, ' '))`` → (V, the codes)."""
+    if not (a[0] == "call" and a[1] == "contains" and len(a[2]) == 2):
+        return None
+    lst, cat = a[2]
+    if not (lst[0] == "lit" and isinstance(lst[1], str) and cat[0] == "call"):
+        return None
+    if not (cat[1] == "concat" and len(cat[2]) == 3):
+        return None
+    if cat[2][0] != ("lit", " ") or cat[2][2] != ("lit", " "):
+        return None
+    tokens = lst[1].split(" ")[1:-1]
+    if any(set(t) & set("\t\n\r") for t in tokens):
+        return None
+    return cat[2][1], frozenset(tokens)
+
+
+def _no_space(a: Ast) -> Ast | None:
+    """``not(contains(V, ' '))`` → V."""
+    if a[0] == "call" and a[1] == "not" and len(a[2]) == 1:
+        c = a[2][0]
+        if c[0] == "call" and c[1] == "contains" and len(c[2]) == 2 and c[2][1] == ("lit", " "):
+            return c[2][0]  # type: ignore[no-any-return]
+    return None
+
+
+def _fuse_code_lists(a: Ast) -> Ast | None:
+    """An ``and`` chain with the code-list idiom of the artefacts fused into ("inset", V, codes).
+
+    ``not(contains(V, ' ')) and contains(' A B ', concat(' ', V, ' '))`` holds exactly when V
+    is one of the space-separated codes (a code holds no space; the empty string only when the
+    list has two spaces in a row, kept as an empty code). V is evaluated once instead of
+    twice, with the same errors.
+    """
+    parts: list[Ast] = []
+
+    def flat(x: Ast) -> None:
+        if x[0] == "and":
+            flat(x[1])
+            flat(x[2])
+        else:
+            parts.append(x)
+
+    flat(a)
+    out: list[Ast] = []
+    i = 0
+    changed = False
+    while i < len(parts):
+        v = _no_space(parts[i])
+        if v is not None and i + 1 < len(parts):
+            cl = _code_list(parts[i + 1])
+            if cl is not None and cl[0] == v:
+                out.append(("inset", v, tuple(sorted(cl[1]))))
+                i += 2
+                changed = True
+                continue
+        out.append(parts[i])
+        i += 1
+    if not changed:
+        return None
+    res = out[0]
+    for x in out[1:]:
+        res = ("and", res, x)
+    return res
 
 
 def _calls_artefact_code(a: Any) -> bool:
@@ -357,6 +423,16 @@ class Gen:
             walk(a, True, frozenset())
         return [first[k] for k in first if counts[k] > 1]
 
+    def e_inset(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        """``not(contains(V, ' ')) and contains(' A B ', concat(' ', V, ' '))``: V is a code of
+        the list (see :func:`_fuse_code_lists`)."""
+        k = self.const(f"frozenset({sorted(a[2])!r})")
+        v = a[1]
+        if v[0] == "call" and v[1] == "normalize-space" and len(v[2]) == 1:
+            # a code has no whitespace: the raw value is tried first, normalized if needed
+            return f"R.in_codes({self.as_str(*self.exr(v[2][0], sc))}, {k})", "bool"
+        return f"({self.as_str(*self.exr(v, sc))} in {k})", "bool"
+
     def e_lit(self, a: Ast, sc: Scope) -> tuple[str, str]:
         v = a[1]
         if isinstance(v, str):
@@ -425,6 +501,9 @@ class Gen:
         return f"({x} or {y})", "bool"
 
     def e_and(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        fused = _fuse_code_lists(a)
+        if fused is not None:
+            return self.ex(fused, sc)
         x = self.as_bool(*self.ex(a[1], sc))
         y = self.as_bool(*self.ex(a[2], sc))
         if self.precise:
@@ -753,6 +832,15 @@ class Gen:
                 f"R.descendants_named({cv}, {test[1]!r}, {axis == 'descendant-or-self'})",
                 "nodes",
             )
+        named = {
+            "preceding-sibling": "R.preceding_siblings_named",
+            "following-sibling": "R.following_siblings_named",
+            "ancestor": "R.ancestors_named",
+            "preceding": "R.preceding_named",
+            "following": "R.following_named",
+        }
+        if axis in named and test[0] == "name":
+            return f"{named[axis]}({cv}, {test[1]!r})", "nodes"
         base = f"{funcs[axis]}({cv})"
         v = self.fresh("c")
         cond = self.test_cond(test, v, axis)

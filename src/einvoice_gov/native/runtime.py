@@ -355,6 +355,57 @@ def following_siblings(n: Any) -> list[Node]:
     return list(kids[i + 1 :])
 
 
+def preceding_siblings_named(n: Any, tag: str) -> list[Node]:
+    p = n.parent
+    if type(n) is Attr or p is None:
+        return []
+    pos = n.pos
+    return [m for m in p.by.get(tag, ()) if m.pos < pos]
+
+
+def following_siblings_named(n: Any, tag: str) -> list[Node]:
+    p = n.parent
+    if type(n) is Attr or p is None:
+        return []
+    pos = n.pos
+    return [m for m in p.by.get(tag, ()) if m.pos > pos]
+
+
+def ancestors_named(n: Any, tag: str) -> list[Any]:
+    out = []
+    p = n.parent
+    while p is not None:
+        if p.tag == tag:
+            out.append(p)
+        p = p.parent
+    out.reverse()
+    return out
+
+
+def preceding_named(n: Any, tag: str) -> list[Node]:
+    """``preceding::tag`` from the document's name index."""
+    d = doc_of(n)
+    pos = n.pos
+    cand = [m for m in d._idx.get(tag, ()) if m.pos < pos]
+    if not cand:
+        return cand
+    anc = set(id(a) for a in ancestors(n))
+    return [m for m in cand if id(m) not in anc]
+
+
+def following_named(n: Any, tag: str) -> list[Node]:
+    """``following::tag`` from the document's name index."""
+    d = doc_of(n)
+    if type(n) is Attr:
+        bound = n.parent.pos
+    else:
+        last = n
+        while last.kids:
+            last = last.kids[-1]
+        bound = last.pos
+    return [m for m in d._idx.get(tag, ()) if m.pos > bound]
+
+
 def preceding(n: Any) -> list[Node]:
     anc = set(id(a) for a in ancestors(n))
     d = doc_of(n)
@@ -436,6 +487,11 @@ def sv1(seq: Sequence[Any]) -> str:
 def sv_opt(seq: Sequence[Any]) -> str:
     """``xs:string?`` of a list of at most one node."""
     return seq[0].sv if seq else ""
+
+
+def in_codes(s: str, codes: frozenset[str]) -> bool:
+    """``normalize-space(s)`` is one of ``codes`` (codes hold no whitespace)."""
+    return s in codes or norm_ws(s) in codes
 
 
 def nonblank(s: str) -> bool:
@@ -1504,19 +1560,23 @@ def any_in(seq: Sequence[Any], values: frozenset[str]) -> bool:
 def absent_hits(n: Any, trie: dict[str, Any], out: list[Any]) -> None:
     hits: set[int] = set()
     _absent_walk(n, trie, hits)
-    for ci in sorted(hits):
-        out.append((ci, n, None))
+    if hits:
+        for ci in sorted(hits):
+            out.append((ci, n, None))
 
 
 def _absent_walk(n: Any, trie: dict[str, Any], hits: set[int]) -> None:
-    for c in n.kids:
-        e = trie.get(c.tag)
+    # by the names present (each name once, however many elements carry it)
+    for tag, kids in n.by.items():
+        e = trie.get(tag)
         if e is not None:
             h, sub = e
             if h:
                 hits.update(h)
             if sub:
-                _absent_walk(c, sub, hits)
+                for c in kids:
+                    if c.by:
+                        _absent_walk(c, sub, hits)
 
 
 def sibling_position(n: Any) -> int:
