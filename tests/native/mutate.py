@@ -12,7 +12,7 @@ import copy
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from lxml import etree
@@ -67,6 +67,16 @@ ATTRS: dict[str, tuple[str, ...]] = {
     "filename": ("a.pdf", ""),
     "languageID": ("fr", "en"),
 }
+GUIDELINES = (
+    "urn:cen.eu:en16931:2017",
+    "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic",
+    "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
+    "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr",
+    "urn:factur-x.eu:1p0:basicwl",
+    "urn:factur-x.eu:1p0:minimum",
+    "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
+    "x",
+)
 DATES = ("20240229", "20230229", "20241301", "2024-01-15", "19990305", "20991231", "202401", "")
 
 
@@ -153,21 +163,23 @@ class Mutator:
         if not nums:
             return ""
         el = rnd.choice(nums)
-        v = Decimal(el.text.strip())
-        new = rnd.choice(
-            (
-                v + Decimal("0.01"),
-                v - Decimal("0.01"),
-                v + 1,
-                v * 2,
-                -v,
-                Decimal(0),
-                v + Decimal("0.005"),
-                v.quantize(Decimal("0.0001")) if v.as_tuple().exponent > -4 else v,
-                "abc",
-                "1,5",
+        v = Decimal((el.text or "").strip())
+        with localcontext() as ctx:
+            ctx.prec = 1000  # exact for any amount the other operations can make
+            new = rnd.choice(
+                (
+                    v + Decimal("0.01"),
+                    v - Decimal("0.01"),
+                    v + 1,
+                    v * 2,
+                    -v,
+                    Decimal(0),
+                    v + Decimal("0.005"),
+                    v * Decimal("1.0000"),
+                    "abc",
+                    "1,5",
+                )
             )
-        )
         el.text = str(new)
         return f"amount {_path(el)} -> {el.text}"
 
@@ -242,6 +254,43 @@ class Mutator:
                             sib.text = "0"
         return f"vatcat {old} -> {new}{' (rate 0)' if zero else ''}"
 
+    def op_swap(self, rnd: random.Random, root: etree._Element) -> str:
+        leaves = [e for e in _leaves(root) if (e.text or "").strip()]
+        if len(leaves) < 2:
+            return ""
+        a, b = rnd.sample(leaves, 2)
+        a.text, b.text = b.text, a.text
+        return f"swap {_path(a)} <-> {_path(b)}"
+
+    def op_lengthen(self, rnd: random.Random, root: etree._Element) -> str:
+        leaves = [e for e in _leaves(root) if (e.text or "").strip()]
+        if not leaves:
+            return ""
+        el = rnd.choice(leaves)
+        el.text = (el.text or "") * rnd.choice((2, 50, 400))
+        return f"lengthen {_path(el)}"
+
+    def op_unknown(self, rnd: random.Random, root: etree._Element) -> str:
+        parent = rnd.choice([root, *_elements(root)])
+        ns = etree.QName(parent).namespace if rnd.random() < 0.6 else "urn:example:unknown"
+        el = etree.SubElement(parent, f"{{{ns}}}" + rnd.choice(("Ext", "Note", "ID", "Amount")))
+        el.text = rnd.choice(("x", "1.00", ""))
+        return f"unknown {_path(el)}"
+
+    def op_profile(self, rnd: random.Random, root: etree._Element) -> str:
+        els = [
+            e
+            for e in _leaves(root)
+            if local(e) in ("CustomizationID", "ID")
+            and local(e.getparent())
+            in ("Invoice", "CreditNote", "GuidelineSpecifiedDocumentContextParameter")
+        ]
+        if not els:
+            return ""
+        el = rnd.choice(els)
+        el.text = rnd.choice(GUIDELINES)
+        return f"profile {_path(el)} -> {el.text}"
+
     OPS = (
         op_delete,
         op_delete,
@@ -256,4 +305,8 @@ class Mutator:
         op_transplant,
         op_transplant,
         op_vatcat,
+        op_swap,
+        op_lengthen,
+        op_unknown,
+        op_profile,
     )
