@@ -67,6 +67,33 @@ def test_record_one_event_with_fields(store_url: str) -> None:
     assert rc == 0 and json.loads(again) == ack
 
 
+def test_record_with_the_invoice_file(store_url: str, tmp_path: Path) -> None:
+    from hashlib import sha256
+
+    f = tmp_path / "FA-1.pdf"
+    f.write_bytes(b"%PDF-1.7 FA-1")
+    rc, _, _ = _invoke(
+        "trace",
+        "record",
+        "FA-1",
+        "issued",
+        "--file",
+        str(f),
+        "--field",
+        "verdict=valid",
+        "--store",
+        store_url,
+    )
+    assert rc == 0
+    with open_store(store_url) as store:
+        (e,) = store.entries()
+    assert e.data == {
+        "sha256": sha256(f.read_bytes()).hexdigest(),
+        "file": "FA-1.pdf",
+        "verdict": "valid",
+    }
+
+
 def test_record_refuses_bad_input_with_exit_2(store_url: str) -> None:
     rc, _, err = _invoke("trace", "record", "F1", "issued", "--store", store_url)
     assert rc == 2 and "sha256" in err

@@ -112,6 +112,13 @@ def _iter_batch(stream: IO[str]) -> Iterator[tuple[int, str]]:
 @click.option("--field", "fields", multiple=True, help="k=v (string) or k:=JSON; repeatable.")
 @click.option("--event-id", default=None, help="Idempotency key (default: a new UUID).")
 @click.option(
+    "--file",
+    "file_",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The invoice file: sets the fields sha256 (its digest) and file (its name).",
+)
+@click.option(
     "--batch",
     type=click.File("r", encoding="utf-8"),
     default=None,
@@ -129,6 +136,7 @@ def record(
     type_: str | None,
     fields: tuple[str, ...],
     event_id: str | None,
+    file_: Path | None,
     batch: IO[str] | None,
     chunk: int | None,
     store_url: str,
@@ -145,6 +153,15 @@ def record(
         if not invoice or not type_:
             raise click.UsageError("give INVOICE and TYPE, or --batch FILE")
         data = dict(_parse_field(f) for f in fields)
+        if file_ is not None:
+            import hashlib
+
+            digest = hashlib.sha256()
+            with file_.open("rb") as fh:
+                while part := fh.read(1 << 20):
+                    digest.update(part)
+            data.setdefault("sha256", digest.hexdigest())
+            data.setdefault("file", file_.name)
         try:
             ev = Event.new(invoice, type_, data, event_id=event_id)
         except EventError as exc:
@@ -154,8 +171,8 @@ def record(
             ack = store.append([ev])[0]
         _echo_json(ack.as_dict())
         return
-    if invoice or type_ or fields or event_id:
-        raise click.UsageError("--batch takes no INVOICE, TYPE, --field or --event-id")
+    if invoice or type_ or fields or event_id or file_:
+        raise click.UsageError("--batch takes no INVOICE, TYPE, --field, --file or --event-id")
     size = chunk or (1 if batch is sys.stdin or getattr(batch, "name", "") == "<stdin>" else 500)
     bad = 0
     out = sys.stdout
