@@ -33,12 +33,17 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "10"
+COMPILER_VERSION = "11"
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
-_LISTS = ("nodes", "seq", "opt", "strs")
-_PLAIN = {"opt": "nodes", "strs": "seq"}
+_LISTS = ("nodes", "seq", "opt", "strs", "decopt")
+#: refined kinds and the plain kind each one is a case of. ``dec``: one xs:decimal or
+#: xs:integer (a Decimal or an int, never a double); ``decopt``: a list of at most one of them
+_PLAIN = {"opt": "nodes", "strs": "seq", "dec": "num", "decopt": "seq"}
+_DECS = ("int", "dec")
+_PYOPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_OPFN = {"=": "R.EQ", "!=": "R.NE", "<": "R.LT", "<=": "R.LE", ">": "R.GT", ">=": "R.GE"}
 _DOS: Ast = ("step", "descendant-or-self", ("kind", "node"), [])
 
 
@@ -200,6 +205,14 @@ def _fuse_code_lists(a: Ast) -> Ast | None:
     return res
 
 
+_SWAP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _simple(code: str) -> bool:
+    """A Python expression without side effects or errors (a literal or a constant name)."""
+    return code.isidentifier() or code.lstrip("-").replace(".", "", 1).isdigit()
+
+
 def _calls_artefact_code(a: Any) -> bool:
     """Whether an expression calls a function of the artefact or reads one of its files."""
     if isinstance(a, tuple):
@@ -279,7 +292,9 @@ class Gen:
             return "True"
         if kind == "str":
             return f"({code} != '')"
-        if kind in ("int", "num"):
+        if kind in ("int", "dec"):
+            return f"({code} != 0)"
+        if kind == "num":
             return f"R.ebv([{code}])"
         return f"R.ebv({code})"
 
@@ -290,7 +305,7 @@ class Gen:
             return code
         if kind == "node":
             return f"{code}.sv"
-        if kind in ("bool", "int", "num"):
+        if kind in ("bool", "int", "num", "dec"):
             return f"R.string_of({code})"
         if kind == "opt":
             return f"R.sv_opt({code})"
@@ -301,7 +316,7 @@ class Gen:
     @staticmethod
     def as_num_opt(code: str, kind: str) -> str:
         """One number for an ``xs:double`` argument (substring positions)."""
-        if kind in ("int", "num"):
+        if kind in ("int", "num", "dec"):
             return code
         return f"R.to_dbl(R.one_or_none({Gen.as_seq(code, kind)}))"
 
@@ -349,7 +364,9 @@ class Gen:
             saved = self.cse, self.precise, self.in_memo
             self.cse, self.precise, self.in_memo = {}, False, True
             try:
-                code, kind = self.fix(*self._expr_plain(a, Scope(None, "node", None, {})))
+                code, kind = self._expr_plain(a, Scope(None, "node", None, {}))
+                if kind == "seq1":
+                    code, kind = f"[{code}]", "seq"
             finally:
                 self.cse, self.precise, self.in_memo = saved
             got = self.memo[key] = (fname, kind)
@@ -442,7 +459,7 @@ class Gen:
         if isinstance(v, int):
             return repr(v), "int"
         if isinstance(v, Decimal):
-            return self.const(f"Decimal({str(v)!r})"), "num"
+            return self.const(f"Decimal({str(v)!r})"), "dec"
         return repr(float(v)), "num"
 
     def e_var(self, a: Ast, sc: Scope) -> tuple[str, str]:
@@ -512,8 +529,12 @@ class Gen:
 
     def e_if(self, a: Ast, sc: Scope) -> tuple[str, str]:
         c = self.as_bool(*self.ex(a[1], sc))
-        x, kx = self.ex(a[2], sc)
-        y, ky = self.ex(a[3], sc)
+        x, kx = self.exr(a[2], sc)
+        y, ky = self.exr(a[3], sc)
+        if kx in _DECS and ky in _DECS:
+            return f"({x} if {c} else {y})", ("int" if kx == ky == "int" else "dec")
+        x, kx = self.fix(x, kx)
+        y, ky = self.fix(y, ky)
         if kx == ky:
             return f"({x} if {c} else {y})", kx
         if kx in ("int", "num") and ky in ("int", "num"):
@@ -594,6 +615,9 @@ class Gen:
             r = self._gcmp_eq(op, pyop, a, x, kx, y, ky)
             if r is not None:
                 return r, "bool"
+        r = self._cmp_decs(op, x, kx, y, ky)
+        if r is not None:
+            return r, "bool"
         x, kx = self.fix(x, kx)
         y, ky = self.fix(y, ky)
         # nodes vs string
@@ -614,6 +638,18 @@ class Gen:
         if kx in ("int", "num") and ky in ("int", "num"):
             return f"R.value_compare({op!r}, {x}, {y})", "bool"
         return f"R.gcmp({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "bool"
+
+    def _cmp_decs(self, op: str, x: str, kx: str, y: str, ky: str) -> str | None:
+        """Comparisons of decimals and integers (exact in Python as in XPath)."""
+        if kx in _DECS and ky in _DECS:
+            return f"({x} {_PYOPS[op]} {y})"
+        if kx == "decopt" and ky in _DECS:
+            return f"R.cmp_o({_OPFN[op]}, {x}, {y})"
+        if kx in _DECS and ky == "decopt":
+            return f"R.cmp_o({_OPFN[_SWAP[op]]}, {y}, {x})" if _simple(x) else None
+        if kx == "decopt" and ky == "decopt":
+            return f"R.cmp_oo({_OPFN[op]}, {x}, {y})"
+        return None
 
     def _gcmp_eq(self, op: str, pyop: str, a: Ast, x: str, kx: str, y: str, ky: str) -> str | None:
         """``=`` / ``!=`` between strings, string lists and nodes, as plain Python."""
@@ -649,9 +685,13 @@ class Gen:
 
     def e_vcmp(self, a: Ast, sc: Scope) -> tuple[str, str]:
         op = a[1]
-        x, kx = self.ex(a[2], sc)
-        y, ky = self.ex(a[3], sc)
+        x, kx = self.exr(a[2], sc)
+        y, ky = self.exr(a[3], sc)
         sym = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
+        if kx in _DECS and ky in _DECS:
+            return f"({x} {_PYOPS[sym]} {y})", "bool"
+        x, kx = self.fix(x, kx)
+        y, ky = self.fix(y, ky)
         if kx in ("str", "int", "num") and ky in ("str", "int", "num"):
             if kx == ky and kx in ("str", "int"):
                 return f"({x} {'==' if sym == '=' else sym} {y})", "bool"
@@ -672,8 +712,19 @@ class Gen:
 
     def e_arith(self, a: Ast, sc: Scope) -> tuple[str, str]:
         op = a[1]
-        x, kx = self.ex(a[2], sc)
-        y, ky = self.ex(a[3], sc)
+        x, kx = self.exr(a[2], sc)
+        y, ky = self.exr(a[3], sc)
+        if kx in _DECS and ky in _DECS:
+            # integers and decimals: exact Python arithmetic (the stage runs with a 200-digit
+            # decimal context, see runtime.decimal_context); div at Saxon's scale
+            if op in ("+", "-", "*"):
+                return f"({x} {op} {y})", ("int" if kx == ky == "int" else "dec")
+            if op == "div":
+                return f"R.dec_div2({x}, {y})", "dec"
+        if kx in (*_DECS, "decopt") and ky in (*_DECS, "decopt") and op in ("+", "-", "*", "div"):
+            return f"R.arith_o({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "decopt"
+        x, kx = self.fix(x, kx)
+        y, ky = self.fix(y, ky)
         if kx in ("int", "num") and ky in ("int", "num"):
             if kx == ky == "int" and op in ("+", "-", "*"):
                 return f"({x} {op} {y})", "int"
@@ -681,7 +732,10 @@ class Gen:
         return f"R.arith({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "seq"
 
     def e_neg(self, a: Ast, sc: Scope) -> tuple[str, str]:
-        x, kx = self.ex(a[1], sc)
+        x, kx = self.exr(a[1], sc)
+        if kx == "dec":
+            return f"(-{x})", "dec"
+        x, kx = self.fix(x, kx)
         if kx in ("int", "num"):
             return f"(-{x})", kx
         return f"R.negate({self.as_seq(x, kx)})", "seq"
@@ -728,15 +782,17 @@ class Gen:
 
     def e_cast(self, a: Ast, sc: Scope) -> tuple[str, str]:
         name = self._cast_name(a[1])
-        x, kx = self.ex(a[3], sc)
-        return self._cast(name, x, kx, a[2])
+        x, kx = self.exr(a[3], sc)
+        if name == "decimal" and kx in ("opt", "nodes"):
+            return f"R.dec_opt({x})", "decopt"
+        return self._cast(name, *self.fix(x, kx), a[2])
 
     def _cast(self, name: str, x: str, kx: str, opt: bool = True) -> tuple[str, str]:
-        single = {"decimal": "num", "double": "num", "integer": "int", "string": "str"}
+        single = {"decimal": "dec", "double": "num", "integer": "int", "string": "str"}
         if kx == "node":
             k = single.get(name)
             if name == "decimal":
-                return f"R.str_to_dec({x}.sv)", "num"
+                return f"R.str_to_dec({x}.sv)", "dec"
             if name == "double":
                 return f"R.str_to_dbl({x}.sv)", "num"
             if k is not None:
@@ -744,7 +800,9 @@ class Gen:
         if kx in ("str", "int", "num", "bool") and name in single:
             return f"R.CASTS[{name!r}]({x})", single[name]
         if kx == "nodes" and name == "decimal":
-            return f"R.dec_opt({x})", "seq"
+            return f"R.dec_opt({x})", "decopt"
+        if name == "decimal":
+            return f"R.cast_opt({name!r}, {self.as_seq(x, kx)})", "decopt"
         return f"R.cast_opt({name!r}, {self.as_seq(x, kx)})", "seq"
 
     def e_castable(self, a: Ast, sc: Scope) -> tuple[str, str]:
@@ -994,9 +1052,11 @@ class Gen:
     def e_call(self, a: Ast, sc: Scope) -> tuple[str, str]:
         name, args = a[1], a[2]
         if name.startswith("{" + XS + "}"):
-            name.split("}")[1]
-            x, kx = self.ex(args[0], sc)
-            return self._cast(self._cast_name(name), x, kx)
+            cname = self._cast_name(name)
+            x, kx = self.exr(args[0], sc)
+            if cname == "decimal" and kx in ("opt", "nodes"):
+                return f"R.dec_opt({x})", "decopt"
+            return self._cast(cname, *self.fix(x, kx))
         if name.startswith("{"):
             return self.call_user(name, args, sc)
         meth = getattr(self, "f_" + name.replace("-", "_"), None)
@@ -1207,13 +1267,25 @@ class Gen:
         return f"R.fn_sum({self.as_seq(c, k)})", "num"
 
     def f_round(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
-        c, k = self.ex(args[0], sc)
+        c, k = self.exr(args[0], sc)
+        if k == "int":
+            return c, "int"
+        if k == "dec":
+            return f"R.round1({c})", "dec"
+        if k == "decopt":
+            return f"R.round_o({c})", "decopt"
+        c, k = self.fix(c, k)
         if k in ("int", "num"):
             return f"R.round1({c})", k
         return f"R.fn_round({self.as_seq(c, k)})", "seq"
 
     def f_abs(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
-        c, k = self.ex(args[0], sc)
+        c, k = self.exr(args[0], sc)
+        if k in _DECS:
+            return f"abs({c})", k
+        if k == "decopt":
+            return f"R.abs_o({c})", "decopt"
+        c, k = self.fix(c, k)
         if k in ("int", "num"):
             return f"abs({c})", k
         return f"R.fn_abs({self.as_seq(c, k)})", "seq"
@@ -1647,7 +1719,7 @@ def gen_body(
             tests = [a for a in asts.values() if absence_path(a) is None]
             for cand in g.cse_candidates(tests, set(sc.vars)):
                 key, _ = g.info(cand)
-                code, kind = g.ex(cand, sc)
+                code, kind = g.exr(cand, sc)
                 var = g.fresh("c")
                 body += [
                     "    try:",

@@ -124,6 +124,11 @@ class CompiledStage:
         return tuple(entries)
 
     def hits(self, d: runtime.Doc) -> list[tuple[int, Any, str | None]]:
+        """(check index, node, error code) of every failed assert or fired report."""
+        with runtime.decimal_context():
+            return self._hits(d)
+
+    def _hits(self, d: runtime.Doc) -> list[tuple[int, Any, str | None]]:
         out: list[tuple[int, Any, str | None]] = []
         try:
             g = self.globals_(d)

@@ -24,6 +24,7 @@ from decimal import (
     Context,
     Decimal,
     InvalidOperation,
+    getcontext,
 )
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -922,15 +923,64 @@ def _quantize(a: Decimal, exp: Decimal, rounding: str) -> Decimal:
         return a.quantize(exp, rounding=rounding, context=Context(prec=MAX_PREC, Emax=MAX_EMAX))
 
 
+_Q18 = Decimal(1).scaleb(-18)
+
+
 def dec_div(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise XPathError("FOAR0001", "decimal division by zero")
     xa, xb = a.as_tuple().exponent, b.as_tuple().exponent
     ea = -xa if isinstance(xa, int) else 0
     eb = -xb if isinstance(xb, int) else 0
-    scale = max(18, ea, eb)
     q = _DEC.divide(a, b)
-    return _quantize(q, Decimal(1).scaleb(-scale), ROUND_HALF_DOWN)
+    if ea <= 18 and eb <= 18:
+        return _quantize(q, _Q18, ROUND_HALF_DOWN)
+    return _quantize(q, Decimal(1).scaleb(-max(ea, eb)), ROUND_HALF_DOWN)
+
+
+def dec_div2(a: Any, b: Any) -> Decimal:
+    """``a div b`` for xs:integer / xs:decimal operands (int or Decimal)."""
+    if type(a) is int and type(b) is int:
+        if b == 0:
+            raise XPathError("FOAR0001", "decimal division by zero")
+        if a % b == 0:
+            return Decimal(a // b)
+        return dec_div(Decimal(a), Decimal(b))
+    return dec_div(a if type(a) is Decimal else Decimal(a), b if type(b) is Decimal else Decimal(b))
+
+
+def arith_o(op: str, xs: Sequence[Any], ys: Sequence[Any]) -> list[Any]:
+    """Arithmetic on two optional decimals (lists of at most one int or Decimal)."""
+    if not xs or not ys:
+        return []
+    return [arith1(op, xs[0], ys[0])]
+
+
+def round_o(xs: Sequence[Any]) -> list[Any]:
+    return [round1(xs[0])] if xs else []
+
+
+def abs_o(xs: Sequence[Any]) -> list[Any]:
+    return [abs(xs[0])] if xs else []
+
+
+EQ, NE, LT, LE, GT, GE = (
+    operator.eq,
+    operator.ne,
+    operator.lt,
+    operator.le,
+    operator.gt,
+    operator.ge,
+)
+
+
+def cmp_o(f: Callable[[Any, Any], bool], xs: Sequence[Any], y: Any) -> bool:
+    """General comparison of an optional decimal with a decimal."""
+    return bool(xs) and f(xs[0], y)
+
+
+def cmp_oo(f: Callable[[Any, Any], bool], xs: Sequence[Any], ys: Sequence[Any]) -> bool:
+    return bool(xs) and bool(ys) and f(xs[0], ys[0])
 
 
 def arith(op: str, left: Sequence[Any], right: Sequence[Any]) -> list[Any]:
@@ -941,8 +991,28 @@ def arith(op: str, left: Sequence[Any], right: Sequence[Any]) -> list[Any]:
     return [arith1(op, _arith_operand(a), _arith_operand(b))]
 
 
+#: + - * on xs:decimal values: exact with the thread's decimal context, which
+#: :func:`decimal_context` sets to 200 digits while compiled rules run
+_DEC_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
+
+
+def decimal_context() -> Any:
+    """The decimal context compiled rules run in (``with runtime.decimal_context():``)."""
+    import decimal
+
+    return decimal.localcontext(_DEC)
+
+
 def arith1(op: str, a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
+    if (ta is Decimal and (tb is Decimal or tb is int)) or (ta is int and tb is Decimal):
+        f = _DEC_OPS.get(op)
+        if f is not None and getcontext().prec >= _DEC.prec:
+            return f(a, b)
     if ta is float or tb is float:
         x, y = float(a), float(b)
         if op == "+":
@@ -1042,7 +1112,10 @@ def round1(a: Any) -> Any:
     if t is int:
         return a
     if t is Decimal:
-        return _quantize(a, Decimal(1), ROUND_HALF_UP if a >= 0 else ROUND_HALF_DOWN)
+        try:
+            return a.to_integral_value(rounding=ROUND_HALF_UP if a >= 0 else ROUND_HALF_DOWN)
+        except InvalidOperation:
+            return _quantize(a, Decimal(1), ROUND_HALF_UP if a >= 0 else ROUND_HALF_DOWN)
     if math.isnan(a) or math.isinf(a):
         return a
     if a == 0:
