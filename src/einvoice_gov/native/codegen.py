@@ -33,7 +33,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "11"
+COMPILER_VERSION = "12"
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
@@ -211,6 +211,67 @@ _SWAP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 def _simple(code: str) -> bool:
     """A Python expression without side effects or errors (a literal or a constant name)."""
     return code.isidentifier() or code.lstrip("-").replace(".", "", 1).isdigit()
+
+
+_BOOL_CALLS = {
+    "not",
+    "exists",
+    "empty",
+    "boolean",
+    "contains",
+    "starts-with",
+    "ends-with",
+    "matches",
+    "true",
+    "false",
+}
+
+
+def _is_boolean(a: Ast) -> bool:
+    """Syntactically a boolean (so, as a predicate, never a position)."""
+    if a[0] in ("gcmp", "vcmp", "and", "or", "some", "every", "castable", "instance"):
+        return True
+    return a[0] == "call" and a[1] in _BOOL_CALLS
+
+
+def split_predicates(a: Any, inner: frozenset[str] = frozenset()) -> Any:
+    """``P/s[p1][p2]`` → ``(P/s[p1])[p2]`` when p2 reads a variable bound inside the expression
+    (``for``, ``some``, ``every``) and p1 does not: the left part becomes independent of the
+    loop, so that it can be computed once (per document or per rule). Only boolean
+    predicates are moved (a position would count differently)."""
+    if isinstance(a, list):
+        return [split_predicates(x, inner) for x in a]
+    if not isinstance(a, tuple) or not a or not isinstance(a[0], str):
+        return a
+    op = a[0]
+    if op in ("for", "some", "every"):
+        b = set(inner)
+        binds = []
+        for name, e in a[1]:
+            binds.append((name, split_predicates(e, frozenset(b))))
+            b.add(name)
+        return (op, binds, split_predicates(a[2], frozenset(b)))
+    if op == "path" and inner and a[2][0] == "step" and len(a[2][3]) > 1:
+        _, axis, test, preds = a[2]
+        dep = [bool(deps(p).vars & inner) for p in preds]
+        j = dep.index(True) if True in dep else len(preds)
+        if 0 < j < len(preds) and all(_is_boolean(p) for p in preds[j:]):
+            left = split_predicates(a[1], inner)
+            kept = [split_predicates(p, inner) for p in preds[:j]]
+            moved = [split_predicates(p, inner) for p in preds[j:]]
+            return ("filter", ("path", left, ("step", axis, test, kept)), moved)
+    return tuple(split_predicates(x, inner) if isinstance(x, (tuple, list)) else x for x in a)
+
+
+def _child_names(a: Ast) -> list[str] | None:
+    """The names of a union of plain child steps (``x | y``), None for anything else."""
+    if a[0] == "step" and a[1] == "child" and a[2][0] == "name" and not a[3]:
+        return [a[2][1]]
+    if a[0] == "union":
+        x, y = _child_names(a[1]), _child_names(a[2])
+        if x is not None and y is not None:
+            return x + y
+    return None
 
 
 def _calls_artefact_code(a: Any) -> bool:
@@ -608,6 +669,9 @@ class Gen:
                 arg = self.as_str(*self.exr(e1[2][0], sc))
                 neg = "not " if op == "=" else ""
                 return f"({neg}R.nonblank({arg}))", "bool"
+        r = self._norm_eq_lit(op, a, sc)
+        if r is not None:
+            return r, "bool"
         x, kx = self.exr(a[2], sc)
         y, ky = self.exr(a[3], sc)
         pyop: str = {"=": "==", "!=": "!="}.get(op) or op
@@ -638,6 +702,38 @@ class Gen:
         if kx in ("int", "num") and ky in ("int", "num"):
             return f"R.value_compare({op!r}, {x}, {y})", "bool"
         return f"R.gcmp({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "bool"
+
+    def _norm_eq_lit(self, op: str, a: Ast, sc: Scope) -> str | None:
+        """``normalize-space(X) = 'lit'`` (and ``P/normalize-space(X) = 'lit'``) for a literal
+        without whitespace: X stripped of XML whitespace equals it (whitespace inside X would
+        survive normalization and differ)."""
+        if op not in ("=", "!="):
+            return None
+        for e1, e2 in ((a[2], a[3]), (a[3], a[2])):
+            if not (e2[0] == "lit" and isinstance(e2[1], str) and e2[1]):
+                continue
+            if set(e2[1]) & set(" \t\n\r"):
+                continue
+            lit = e2[1]
+            pyop = "==" if op == "=" else "!="
+            if e1[0] == "call" and e1[1] == "normalize-space" and len(e1[2]) == 1:
+                arg = self.as_str(*self.exr(e1[2][0], sc))
+                return f"({arg}.strip(' \\t\\n\\r') {pyop} {lit!r})"
+            if (
+                op == "="
+                and e1[0] == "path"
+                and e1[2][0] == "call"
+                and e1[2][1] == "normalize-space"
+                and len(e1[2][2]) == 1
+            ):
+                lc, lk = self.exr(e1[1], sc)
+                if lk not in ("node", "opt", "nodes"):
+                    return None
+                v = self.fresh("s")
+                arg = self.as_str(*self.exr(e1[2][2][0], sc.child(v, "node")))
+                # every value is computed (as the path is) before the comparison
+                return f"({lit!r} in [{arg}.strip(' \\t\\n\\r') for {v} in {self.as_seq(lc, lk)}])"
+        return None
 
     def _cmp_decs(self, op: str, x: str, kx: str, y: str, ky: str) -> str | None:
         """Comparisons of decimals and integers (exact in Python as in XPath)."""
@@ -991,6 +1087,19 @@ class Gen:
             if right[3]:
                 code, kind = self.apply_preds(code, kind, right[3], sc)
             return code, kind
+        # A//(x|y)  →  descendants by each name, merged
+        names = _child_names(right)
+        if left[0] == "path" and left[2] == _DOS and names is not None and len(names) > 1:
+            bc, bk = self.ex(left[1], sc)
+            if bk == "node":
+                parts = [
+                    self.step_from_node(("step", "descendant", ("name", nm), []), bc)[0]
+                    for nm in names
+                ]
+                code = parts[0]
+                for part in parts[1:]:
+                    code = f"R.merge_nodes({code}, {part})"
+                return code, "nodes"
         lc, lk = self.exr(left, sc)
         if lk == "node" and right[0] == "step":
             return self.e_step(right, sc.child(lc))
@@ -1703,7 +1812,11 @@ def gen_body(
     if gnames:
         body.append(f"    ({''.join(x + ', ' for x in gnames)}) = G")
     absent = []
-    asts = {id(item): g.parse(item.test, item.ns) for item in rule.body if isinstance(item, Check)}
+    asts = {
+        id(item): split_predicates(g.parse(item.test, item.ns))
+        for item in rule.body
+        if isinstance(item, Check)
+    }
     g.cse, g.cse_vars = {}, {}
     shared = False
     for item in rule.body:
