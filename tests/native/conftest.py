@@ -1,14 +1,17 @@
 """Fixtures of the native-engine tests: the conformance cases and their native reports.
 
 Every file is validated once per chain and the reports are kept for the session, so that the
-per-(file, stage) tests only compare. The compile cache goes to a per-session folder unless
-``EINVOICE_CACHE_DIR`` is set (CI warms it once).
+per-(file, stage) tests only compare. The compile cache is the user's (``EINVOICE_CACHE_DIR``,
+default ``~/.cache/einvoice-gov``); every stage is compiled once, right after collection, so
+that no later test, CLI subprocess or spawned worker compiles again.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+import pytest
 
 from einvoice_gov import Report, validate
 from tests.conftest import conformance_dir
@@ -50,3 +53,14 @@ def native_report(case: Case, stage: str) -> Report:
 
 def pytest_configure() -> None:
     os.environ.setdefault("EINVOICE_CACHE_DIR", str(Path.home() / ".cache" / "einvoice-gov"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Compile every native stage once, before any test runs: later tests, CLI subprocesses
+    and spawned workers of the whole run load them from the cache instead of compiling
+    (about 8 s cold, once per CI run; a fraction of a second when the cache is warm)."""
+    if session.config.option.collectonly or not session.items:
+        return
+    from einvoice_gov.native.engine import warm
+
+    warm()

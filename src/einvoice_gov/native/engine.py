@@ -10,7 +10,7 @@ import sys
 import tempfile
 import threading
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -423,7 +423,10 @@ def stage(key: str) -> CompiledStage | None:
             return None
         path = cache.cache_root() / src.version_dir / f"{key.replace('/', '_')}-{src.digest}.py"
         if not path.is_file():
-            cache.write_atomic(path, src.generate())
+            # one process compiles, the others (workers started together) wait for its file
+            with _file_lock(path.with_name(path.name + ".lock")):
+                if not path.is_file():
+                    cache.write_atomic(path, src.generate())
         modname = f"_einvoice_native_{key.replace('/', '_').replace('-', '_')}_{src.digest}"
         try:
             mod = _import(path, modname)
@@ -434,6 +437,34 @@ def stage(key: str) -> CompiledStage | None:
         st = CompiledStage(key, mod)
         _stages[key] = st
         return st
+
+
+def warm(keys: list[str] | None = None) -> list[str]:
+    """Compile (into the cache) and load every native stage, or the given artefact keys.
+
+    Returns the keys that have a stage. A test session or a deployment calls it once so that
+    no later process pays the compile (a few seconds for all stages, once per wheel version).
+    """
+    from einvoice_gov.native.ruleinfo import STAGES
+
+    return [k for k in (keys or list(STAGES)) if stage(k) is not None]
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (POSIX ``flock``; no lock where unavailable)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: concurrent compiles only waste time
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 class NativeEngine:
