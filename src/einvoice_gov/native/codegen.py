@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +34,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "12"
+COMPILER_VERSION = "15"
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
@@ -205,6 +206,7 @@ def _fuse_code_lists(a: Ast) -> Ast | None:
     return res
 
 
+_ATTR_CALL = re.compile(r"R\.attr\(([A-Za-z_][A-Za-z_0-9]*), ('[^'\\]*')\)")
 _SWAP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
@@ -261,6 +263,11 @@ def split_predicates(a: Any, inner: frozenset[str] = frozenset()) -> Any:
             moved = [split_predicates(p, inner) for p in preds[j:]]
             return ("filter", ("path", left, ("step", axis, test, kept)), moved)
     return tuple(split_predicates(x, inner) if isinstance(x, (tuple, list)) else x for x in a)
+
+
+def _use(var: str) -> str:
+    """Read a variable that may hold a failed evaluation (R.Deferred: raise its error)."""
+    return f"({var} if {var}.__class__ is not _DF else R.use({var}))"
 
 
 def _child_names(a: Ast) -> list[str] | None:
@@ -325,6 +332,9 @@ class Gen:
         self.cse_vars: dict[str, tuple[str, str, bool]] = {}
         #: generating the body of a per-document memo function
         self.in_memo = False
+        #: a path whose value is only tested for emptiness (see ex_bool)
+        self._unordered: Ast | None = None
+        self._unordered_path: Ast | None = None
 
     def fresh(self, base: str = "x") -> str:
         return f"_{base}{next(self.counter)}"
@@ -369,6 +379,9 @@ class Gen:
         if kind in ("bool", "int", "num", "dec"):
             return f"R.string_of({code})"
         if kind == "opt":
+            m = _ATTR_CALL.fullmatch(code)
+            if m is not None:
+                return f"R.attr_sv({m.group(1)}, {m.group(2)})"
             return f"R.sv_opt({code})"
         if kind == "nodes":
             return f"R.sv1({code})"
@@ -386,6 +399,9 @@ class Gen:
 
     def expr(self, a: Ast, sc: Scope) -> tuple[str, str]:
         op = a[0]
+        # the boolean-context mark applies to this very path only, not to what it contains
+        unordered = self._unordered is a
+        self._unordered = None
         if op in _SHAREABLE and _worth(a):
             key, deps = self.info(a)
             if not deps.ctx and not deps.cur and not deps.vars:
@@ -395,10 +411,12 @@ class Gen:
                 return meth(a, sc)  # type: ignore[misc,no-any-return]
             if key in self.cse and self._rule_level(deps, sc):
                 var, kind = self.cse[key]
-                return f"R.use({var})", kind
+                return _use(var), kind
         meth = getattr(self, "e_" + op.replace("-", "_"), None)
         if meth is None:
             raise CompileError(f"unsupported XPath construct {op}")
+        if unordered:
+            self._unordered_path = a
         return meth(a, sc)  # type: ignore[no-any-return]
 
     def info(self, a: Ast) -> tuple[str, Deps]:
@@ -528,7 +546,7 @@ class Gen:
         if name not in sc.vars:
             raise CompileError(f"unknown variable ${name}")
         py, kind, lazy = sc.vars[name]
-        return (f"R.use({py})" if lazy else py), kind
+        return (_use(py) if lazy else py), kind
 
     def e_ctx(self, a: Ast, sc: Scope) -> tuple[str, str]:
         if sc.cv is None:
@@ -571,9 +589,23 @@ class Gen:
             return f"[{c}]", "seq"
         return c, k
 
+    def ex_unordered(self, a: Ast, sc: Scope) -> tuple[str, str]:
+        """An expression whose node list (if it is one) is only tested for emptiness: a path
+        need not be sorted nor deduplicated (atomic results keep their order)."""
+        if a[0] == "path":
+            self._unordered = a
+        try:
+            return self.ex(a, sc)
+        finally:
+            self._unordered = None
+
+    def ex_bool(self, a: Ast, sc: Scope) -> str:
+        """An expression in a boolean context (its effective boolean value)."""
+        return self.as_bool(*self.ex_unordered(a, sc))
+
     def e_or(self, a: Ast, sc: Scope) -> tuple[str, str]:
-        x = self.as_bool(*self.ex(a[1], sc))
-        y = self.as_bool(*self.ex(a[2], sc))
+        x = self.ex_bool(a[1], sc)
+        y = self.ex_bool(a[2], sc)
         if self.precise:
             return f"R.or_(lambda: {x}, lambda: {y})", "bool"
         return f"({x} or {y})", "bool"
@@ -582,8 +614,8 @@ class Gen:
         fused = _fuse_code_lists(a)
         if fused is not None:
             return self.ex(fused, sc)
-        x = self.as_bool(*self.ex(a[1], sc))
-        y = self.as_bool(*self.ex(a[2], sc))
+        x = self.ex_bool(a[1], sc)
+        y = self.ex_bool(a[2], sc)
         if self.precise:
             return f"R.and_(lambda: {x}, lambda: {y})", "bool"
         return f"({x} and {y})", "bool"
@@ -1052,6 +1084,8 @@ class Gen:
 
     def e_path(self, a: Ast, sc: Scope) -> tuple[str, str]:
         left, right = a[1], a[2]
+        unordered = self._unordered_path is a
+        self._unordered_path = None
         # //@name  →  the document's attributes of that name
         if (
             left[0] == "path"
@@ -1117,6 +1151,8 @@ class Gen:
         if rk == "node":
             if single:
                 return f"[{rc} for {v} in {src}]", "opt"
+            if unordered:
+                return f"[{rc} for {v} in {src}]", "nodes"
             return f"R.sort_nodes([{rc} for {v} in {src}])", "nodes"
         if rk in ("nodes", "opt"):
             flat = single or (
@@ -1125,7 +1161,7 @@ class Gen:
                 and (self._flat(left))
             )
             y = self.fresh("y")
-            if flat:
+            if flat or unordered:
                 kind = "opt" if single and rk == "opt" else "nodes"
                 return f"[{y} for {v} in {src} for {y} in {rc}]", kind
             return f"R.sort_nodes([{y} for {v} in {src} for {y} in {rc}])", "nodes"
@@ -1244,7 +1280,7 @@ class Gen:
     # builtin functions (f_<name>)
 
     def f_not(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
-        return f"(not {self.as_bool(*self.ex(args[0], sc))})", "bool"
+        return f"(not {self.ex_bool(args[0], sc)})", "bool"
 
     def f_true(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
         return "True", "bool"
@@ -1253,16 +1289,16 @@ class Gen:
         return "False", "bool"
 
     def f_boolean(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
-        return self.as_bool(*self.ex(args[0], sc)), "bool"
+        return self.ex_bool(args[0], sc), "bool"
 
     def f_exists(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
-        c, k = self.ex(args[0], sc)
+        c, k = self.ex_unordered(args[0], sc)
         if k in ("nodes", "seq"):
             return f"(len({c}) > 0)", "bool"
         return "True", "bool"
 
     def f_empty(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
-        c, k = self.ex(args[0], sc)
+        c, k = self.ex_unordered(args[0], sc)
         if k in ("nodes", "seq"):
             return f"(len({c}) == 0)", "bool"
         return "False", "bool"
@@ -1609,6 +1645,7 @@ def compile_schema(schema: Schema) -> Compiled:
         "# Do not edit and do not commit: regenerated into the user cache on first use.",
         "from decimal import Decimal",
         "from einvoice_gov.native import runtime as R",
+        "_DF = R.Deferred",
         "",
     ]
     src = "\n".join(

@@ -485,6 +485,12 @@ def sv1(seq: Sequence[Any]) -> str:
     raise XPathError("XPTY0004", "a sequence of more than one item is not allowed")
 
 
+def attr_sv(n: Any, name: str) -> str:
+    """The value of the attribute ``name`` of node ``n`` ("" when absent)."""
+    a = n.attrs.get(name)
+    return a.sv if a is not None else ""
+
+
 def sv_opt(seq: Sequence[Any]) -> str:
     """``xs:string?`` of a list of at most one node."""
     return seq[0].sv if seq else ""
