@@ -34,7 +34,7 @@ from einvoice_gov.native import xpath
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
-COMPILER_VERSION = "15"
+COMPILER_VERSION = "16"
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
@@ -265,6 +265,28 @@ def split_predicates(a: Any, inner: frozenset[str] = frozenset()) -> Any:
     return tuple(split_predicates(x, inner) if isinstance(x, (tuple, list)) else x for x in a)
 
 
+def _index_shape(a: Ast) -> tuple[Ast, Ast, str] | None:
+    """``B[K = 'lit']`` as (B, K, lit), K depending on the item only (see Gen._indexed)."""
+    if a[0] == "path" and a[2][0] == "step" and a[2][3]:
+        _, axis, test, preds = a[2]
+        pred = preds[-1]
+        base: Ast = ("path", a[1], ("step", axis, test, preds[:-1]))
+    elif a[0] == "filter" and a[2]:
+        pred = a[2][-1]
+        base = ("filter", a[1], a[2][:-1]) if len(a[2]) > 1 else a[1]
+    else:
+        return None
+    if pred[0] != "gcmp" or pred[1] != "=":
+        return None
+    for k, lit in ((pred[2], pred[3]), (pred[3], pred[2])):
+        if lit[0] == "lit" and isinstance(lit[1], str):
+            d = deps(k)
+            if d.vars or d.cur or k[0] == "lit":
+                return None
+            return base, k, lit[1]
+    return None
+
+
 def _use(var: str) -> str:
     """Read a variable that may hold a failed evaluation (R.Deferred: raise its error)."""
     return f"({var} if {var}.__class__ is not _DF else R.use({var}))"
@@ -443,7 +465,11 @@ class Gen:
             saved = self.cse, self.precise, self.in_memo
             self.cse, self.precise, self.in_memo = {}, False, True
             try:
-                code, kind = self._expr_plain(a, Scope(None, "node", None, {}))
+                found = self._indexed(a)
+                if found is not None:
+                    code, kind = found, "nodes"
+                else:
+                    code, kind = self._expr_plain(a, Scope(None, "node", None, {}))
                 if kind == "seq1":
                     code, kind = f"[{code}]", "seq"
             finally:
@@ -457,6 +483,43 @@ class Gen:
             ]
         fname, kind = got
         return f"(D.memo[{key!r}] if {key!r} in D.memo else {fname}(D))", kind
+
+    def _indexed(self, a: Ast) -> str | None:
+        """``B[K = 'lit']`` (context-free B): the items of B grouped once per document by
+        their values of K, then looked up (one pass over B for every literal the artefact
+        compares with, e.g. each VAT category code). Same values and errors: K is computed
+        for every item of B, in order, as the filter does."""
+        found = _index_shape(a)
+        if found is None:
+            return None
+        base, key_ast, lit = found
+        ikey, _ = self.info(("index", base, key_ast))
+        got = self.memo.get(ikey)
+        if got is None:
+            kc, kk = self.exr(key_ast, Scope("_s", "node", None, {}))
+            if kk == "str":
+                keys = f"[{kc}]"
+            elif kk == "node":
+                keys = f"[{kc}.sv]"
+            elif kk in ("nodes", "opt"):
+                keys = f"[_k.sv for _k in {kc}]"
+            elif kk == "strs":
+                keys = kc
+            else:
+                return None
+            bc, bk = self.ex(base, Scope(None, "node", None, {}))
+            if bk != "nodes":
+                return None
+            fname = f"d{len(self.memo)}"
+            got = self.memo[ikey] = (fname, "index")
+            self.fn_lines += [
+                f"def {fname}(D):",
+                f"    v = D.memo[{ikey!r}] = R.group({bc}, lambda _s: {keys})",
+                "    return v",
+                "",
+            ]
+        fname = got[0]
+        return f"(D.memo[{ikey!r}] if {ikey!r} in D.memo else {fname}(D)).get({lit!r}, R.EMPTY)"
 
     def _expr_plain(self, a: Ast, sc: Scope) -> tuple[str, str]:
         meth = getattr(self, "e_" + a[0].replace("-", "_"), None)

@@ -491,6 +491,19 @@ def attr_sv(n: Any, name: str) -> str:
     return a.sv if a is not None else ""
 
 
+def group(items: Sequence[Any], keys: Callable[[Any], Sequence[str]]) -> dict[str, list[Any]]:
+    """Items by each of their key values, in document order (an item once per value)."""
+    idx: dict[str, list[Any]] = {}
+    for p in items:
+        for k in keys(p):
+            lst = idx.get(k)
+            if lst is None:
+                idx[k] = [p]
+            elif lst[-1] is not p:
+                lst.append(p)
+    return idx
+
+
 def sv_opt(seq: Sequence[Any]) -> str:
     """``xs:string?`` of a list of at most one node."""
     return seq[0].sv if seq else ""
