@@ -31,10 +31,9 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from einvoice_gov.native import xpath
+from einvoice_gov.native.version import COMPILER_VERSION as COMPILER_VERSION
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
-
-COMPILER_VERSION = "16"
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)

