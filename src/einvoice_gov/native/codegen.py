@@ -1320,7 +1320,7 @@ class Gen:
         return pyname
 
     def let_lines(self, let: Let, sc: Scope, ind: str, in_rule: bool = False) -> list[str]:
-        c, k = self.ex(self.parse(let.select, let.ns), sc)
+        c, k = self.exr(self.parse(let.select, let.ns), sc)
         py = "v_" + let.name.replace("-", "_").replace(":", "_").replace(".", "_")
         py = f"{py}_{next(self.counter)}"
         sc.vars[let.name] = (py, k, True)
