@@ -37,10 +37,10 @@ from einvoice_gov.native.xslt import Check, Let, Rule, Schema
 
 _SINGLE = ("bool", "str", "int", "num")
 #: kinds whose Python value is a list (``opt``: at most one node; ``strs``: strings only)
-_LISTS = ("nodes", "seq", "opt", "strs", "decopt")
+_LISTS = ("nodes", "seq", "opt", "strs", "decopt", "decs")
 #: refined kinds and the plain kind each one is a case of. ``dec``: one xs:decimal or
 #: xs:integer (a Decimal or an int, never a double); ``decopt``: a list of at most one of them
-_PLAIN = {"opt": "nodes", "strs": "seq", "dec": "num", "decopt": "seq"}
+_PLAIN = {"opt": "nodes", "strs": "seq", "dec": "num", "decopt": "seq", "decs": "seq"}
 _DECS = ("int", "dec")
 _PYOPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _OPFN = {"=": "R.EQ", "!=": "R.NE", "<": "R.LT", "<=": "R.LE", ">": "R.GT", ">=": "R.GE"}
@@ -987,6 +987,8 @@ class Gen:
                 return f"R.str_to_dbl({x}.sv)", "num"
             if k is not None:
                 return f"R.CASTS[{name!r}](R.UA({x}.sv))", k
+        if kx == "int" and name == "decimal":
+            return f"Decimal({x})", "dec"
         if kx in ("str", "int", "num", "bool") and name in single:
             return f"R.CASTS[{name!r}]({x})", single[name]
         if kx == "nodes" and name == "decimal":
@@ -1234,6 +1236,11 @@ class Gen:
         if rk == "strs":
             y = self.fresh("y")
             return f"[{y} for {v} in {src} for {y} in {rc}]", "strs"
+        if rk in ("decopt", "decs"):
+            y = self.fresh("y")
+            return f"[{y} for {v} in {src} for {y} in {rc}]", "decs"
+        if rk in _DECS:
+            return f"[{rc} for {v} in {src}]", "decs"
         return f"R.path_map({src}, lambda {v}: {rc})", "seq"
 
     def _flat(self, a: Ast) -> bool:
@@ -1467,7 +1474,10 @@ class Gen:
         return f"R.tokenize({', '.join(self._regex_args(args, sc, 2))})", "seq"
 
     def f_sum(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
-        c, k = self.ex(args[0], sc)
+        c, k = self.exr(args[0], sc)
+        if k in ("decs", "decopt") and len(args) == 1:
+            return f"R.sum_dec({c})", "dec"
+        c, k = self.fix(c, k)
         if len(args) > 1:
             z, kz = self.ex(args[1], sc)
             return f"R.fn_sum2({self.as_seq(c, k)}, {self.as_seq(z, kz)})", "seq"

@@ -968,6 +968,16 @@ def dec_div2(a: Any, b: Any) -> Decimal:
     return dec_div(a if type(a) is Decimal else Decimal(a), b if type(b) is Decimal else Decimal(b))
 
 
+def sum_dec(xs: Sequence[Any]) -> Any:
+    """``sum()`` of xs:integer / xs:decimal values (ints and Decimals): 0 when empty."""
+    if not xs:
+        return 0
+    total = xs[0]
+    for x in xs[1:]:
+        total = total + x
+    return total
+
+
 def arith_o(op: str, xs: Sequence[Any], ys: Sequence[Any]) -> list[Any]:
     """Arithmetic on two optional decimals (lists of at most one int or Decimal)."""
     if not xs or not ys:
