@@ -85,3 +85,24 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     between = re.search(r"# >>> README test command\n(.+?)\n# <<< README test command", ci, re.S)
     assert between and between.group(1).strip() == block.group(1).strip()
+
+
+def test_fr_edition_warning_turns_french_errors_into_warnings() -> None:
+    bad = DEMO / "FA-2026-0103.xml"  # breaks BR-CO-15 (EN 16931) and BR-FR-11 (French rules)
+    fatal = json.loads(run("check", "--format", "jsonl", "--chain", "fr", str(bad)).stdout)
+    soft = json.loads(
+        run(
+            "check", "--format", "jsonl", "--chain", "fr", "--fr-edition", "warning", str(bad)
+        ).stdout
+    )
+
+    def sev(rec: dict[str, object], stage: str) -> set[str]:
+        return {f["severity"] for f in rec["findings"] if f["stage"] == stage}  # type: ignore[attr-defined, index]
+
+    assert sev(fatal, "br-fr") == {"error"}
+    assert sev(soft, "br-fr") == {"warning"}
+    # The EN 16931 findings are not affected by the French edition.
+    assert sev(fatal, "en16931") == sev(soft, "en16931") == {"error"}
+    assert sorted(f["rule"] for f in fatal["findings"]) == sorted(
+        f["rule"] for f in soft["findings"]
+    )

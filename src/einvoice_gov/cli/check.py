@@ -71,6 +71,14 @@ from einvoice_gov.validation.findings import Report, Severity
     help="XML Schema validator.",
 )
 @click.option(
+    "--fr-edition",
+    type=click.Choice(["fatal", "warning"]),
+    default="fatal",
+    show_default=True,
+    help="French rules edition: fatal (platforms reject; applied since 1 Sept 2026) or "
+    "warning (FNFE pass-through edition: BR-FR findings become warnings).",
+)
+@click.option(
     "--timeout",
     type=click.IntRange(min=0),
     default=DEFAULT_TIMEOUT,
@@ -98,6 +106,7 @@ def check(
     fail_on: str,
     jobs: int | None,
     xsd_backend: str,
+    fr_edition: str,
     timeout: int,
     output: IO[str],
     progress: bool | None,
@@ -128,6 +137,7 @@ def check(
             engine=engine,
             lang=lang,
             xsd_backend=xsd_backend,
+            fr_edition=fr_edition,
         )
         stream = render(reports, output, fmt, lang=lang)
         if show:

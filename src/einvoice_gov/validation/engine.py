@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ def _native() -> RuleEngine:
     return NativeEngine()
 
 
+_FRENCH_STAGES = frozenset({Stage.BR_FR, Stage.BR_FR_CDV})
+
 ENGINES: dict[str, RuleEngine] = {"official": OfficialEngine(), "native": _native()}
 #: The engine used when none is named: the native one (the official artefacts compiled to
 #: Python; same verdicts as Saxon on every conformance file and stage, see tests/native and
@@ -75,6 +78,9 @@ class Options:
     engine: str = DEFAULT_ENGINE
     lang: str = "en"
     xsd_backend: str = "lxml"
+    #: BR-FR edition: "fatal" (what platforms apply since 1 Sept 2026) or "warning" (the FNFE
+    #: pass-through edition: same rules, every flag a warning; docs/validation.md).
+    fr_edition: str = "fatal"
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -259,7 +265,10 @@ def check_document(doc: Document, opts: Options) -> Report:
                     f"{engine.name}; verdict unknown"
                 )
             else:
+                soften = opts.fr_edition == "warning" and spec.stage in _FRENCH_STAGES
                 for raw in raws:
+                    if soften and raw.severity is Severity.ERROR:
+                        raw = dataclasses.replace(raw, severity=Severity.WARNING)
                     rep.findings.append(_from_raw(raw, spec, doc, lang))
                 status = (
                     StageStatus.FAILED
@@ -289,17 +298,30 @@ def validate(
     lang: str = "en",
     xsd_backend: str = "lxml",
     name: str | None = None,
+    fr_edition: str = "fatal",
 ) -> Report:
     """Validate one invoice (path or bytes) and return its :class:`Report`.
 
     Never raises for a bad input: an unreadable, hostile or unknown file gives a report with
     ``valid == False`` and an error finding. Raises ``ValueError`` for a bad option.
+
+    ``fr_edition``: ``"fatal"`` (default; what platforms apply since 1 Sept 2026) or
+    ``"warning"`` (FNFE's pass-through edition: the French rules BR-FR and BR-FR-CDV report
+    warnings instead of errors).
     """
+    if fr_edition not in ("fatal", "warning"):
+        raise ValueError(f"unknown French rules edition {fr_edition!r}; choose fatal or warning")
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {sorted(ENGINES)}")
     if xsd_backend not in BACKENDS:
         raise ValueError(f"unknown XSD backend {xsd_backend!r}")
-    opts = Options(chain=ChainChoice(chain), engine=engine, lang=lang, xsd_backend=xsd_backend)
+    opts = Options(
+        chain=ChainChoice(chain),
+        engine=engine,
+        lang=lang,
+        xsd_backend=xsd_backend,
+        fr_edition=fr_edition,
+    )
     path = name or ("<bytes>" if isinstance(source, bytes) else str(source))
     try:
         doc = load(source, name=name)
