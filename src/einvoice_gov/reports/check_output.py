@@ -13,6 +13,7 @@ FORMATS = ("text", "json", "jsonl", "junit")
 _WORDS = {
     "en": {
         "valid": "valid",
+        "unchecked": "not checked",
         "invalid": "INVALID",
         "error": "error",
         "warning": "warning",
@@ -25,6 +26,7 @@ _WORDS = {
     },
     "fr": {
         "valid": "valide",
+        "unchecked": "non contrôlé",
         "invalid": "INVALIDE",
         "error": "erreur",
         "warning": "alerte",
@@ -54,6 +56,9 @@ def _text(
         mark = "✓" if rep.valid else "✗"
         what = " ".join(x for x in (rep.syntax, rep.document, rep.profile or "") if x)
         state = w["valid"] if rep.valid else w["invalid"]
+        unchecked = [name for name, st in rep.stages.items() if st == "unavailable"]
+        if unchecked:  # never let "valid" hide a stage that could not run
+            state += f" ({w['unchecked']}: {', '.join(unchecked)})"
         out.write(f"{mark} {rep.path}  [{what}]  {state}: {e} {w['error']}, {wa} {w['warning']}\n")
         shown = rep.most_relevant()
         for f in shown[:max_findings]:
