@@ -130,6 +130,11 @@ def classify(doc: Document, tree: etree._ElementTree) -> None:
     else:
         doc.syntax = "unknown"
         return
+    if doc.syntax == "cdar":
+        # MDT-3: urn.cpro.gouv.fr:1p0:CDV:invoice (or :CDV:einvoicingF2 for the PPF alone)
+        g = (doc.guideline or "").strip()
+        doc.profile = "CDV-" + g.rsplit(":", 1)[-1] if ":CDV:" in g else None
+        return
     doc.profile = profile_from_guideline(doc.guideline)
     if doc.profile == "XRECHNUNG" and doc.guideline:
         doc.flavour = "XRechnung " + doc.guideline.rsplit("_", 1)[-1].split("#")[0]
