@@ -1661,10 +1661,51 @@ def any_in(seq: Sequence[Any], values: frozenset[str]) -> bool:
 
 def absent_hits(n: Any, trie: dict[str, Any], out: list[Any]) -> None:
     hits: set[int] = set()
-    _absent_walk(n, trie, hits)
+    p = n.parent
+    if p.__class__ is not Doc or not _absent_by_path(n, p, trie, hits):
+        _absent_walk(n, trie, hits)
     if hits:
         for ci in sorted(hits):
             out.append((ci, n, None))
+
+
+#: (id of a trie, root path id) -> (size of the path table when built, path id -> hits, trie)
+_ABSENT: dict[tuple[int, int], tuple[int, dict[int, tuple[int, ...]], Any]] = {}
+
+
+def _absent_by_path(n: Node, d: Doc, trie: dict[str, Any], hits: set[int]) -> bool:
+    """The trie checked against the set of element paths present in the document (the
+    context is the root element, so each trie path is one absolute path). False when the
+    document has elements outside the path table (then the walk decides)."""
+    present: set[int] | None = d.memo.get("<paths>")
+    if present is None:
+        present = d.memo["<paths>"] = {e.pid for e in d.elems}
+    if -1 in present:
+        return False
+    key = (id(trie), n.pid)
+    got = _ABSENT.get(key)
+    # a table built before one of this document's paths existed may miss it: build again
+    if got is None or got[2] is not trie or max(present) >= got[0]:
+        table: dict[int, tuple[int, ...]] = {}
+
+        def rec(t: dict[str, Any], ppid: int) -> None:
+            for tag, (h, sub) in t.items():
+                pid = _PATHS.get((ppid, tag))
+                if pid is None:
+                    continue  # no document has had an element there
+                if h:
+                    table[pid] = tuple(h)
+                if sub:
+                    rec(sub, pid)
+
+        rec(trie, n.pid)
+        got = _ABSENT[key] = (len(PATH_OF), table, trie)
+    table = got[1]
+    for pid in present:
+        h = table.get(pid)
+        if h:
+            hits.update(h)
+    return True
 
 
 def _absent_walk(n: Any, trie: dict[str, Any], hits: set[int]) -> None:
