@@ -286,6 +286,61 @@ def _index_shape(a: Ast) -> tuple[Ast, Ast, str] | None:
     return None
 
 
+#: functions whose result has at most one item whatever their arguments (Saxon's static
+#: cardinality ``?`` or exactly one)
+_ONE_FUNCS_NAMES = """not true false boolean exists empty count sum avg min max string
+    normalize-space string-length upper-case lower-case contains starts-with ends-with substring
+    substring-after substring-before concat string-join translate matches replace round abs
+    floor ceiling number name local-name namespace-uri current last position current-date
+    current-dateTime"""
+_ONE_FUNCS = frozenset(_ONE_FUNCS_NAMES.split())
+
+
+def card_one(a: Ast) -> bool:
+    """Whether Saxon types the expression as at most one item (static cardinality ``?``/``1``).
+
+    Decides the evaluation order Saxon follows in a general comparison (the side typed as one
+    item is evaluated first, and an empty one makes the comparison false without evaluating
+    the other side). Conservative: False when unsure (variables, user functions, paths)."""
+    op = a[0]
+    if op in ("lit", "ctx", "root", "arith", "neg", "cast", "castable", "instance"):
+        return True
+    if op in ("gcmp", "vcmp", "ncmp", "and", "or", "some", "every"):
+        return True
+    if op == "step":
+        axis, test = a[1], a[2]
+        if any(p[0] == "lit" and isinstance(p[1], int) for p in a[3]):
+            return True
+        return axis in ("self", "parent") or (axis == "attribute" and test[0] == "name")
+    if op == "path":
+        return card_one(a[1]) and card_one(a[2])
+    if op == "filter":
+        return card_one(a[1]) or any(p[0] == "lit" and isinstance(p[1], int) for p in a[2])
+    if op == "call":
+        name = a[1]
+        return name.startswith("{" + XS + "}") or name in _ONE_FUNCS
+    if op == "seq":
+        return not a[1] or (len(a[1]) == 1 and card_one(a[1][0]))
+    if op == "if":
+        return card_one(a[2]) and card_one(a[3])
+    return False
+
+
+def _lazy_sensitive(a: Any) -> bool:
+    """Whether an expression holds an arithmetic or comparison whose Saxon evaluation can skip
+    an operand (see :meth:`Gen.e_gcmp`, :meth:`Gen.e_arith`): in the precise (error-path)
+    code it is then generated inline, not read from a value computed eagerly."""
+    if isinstance(a, tuple):
+        if a and a[0] in ("arith", "vcmp"):
+            return True
+        if a and a[0] == "gcmp" and (card_one(a[2]) or card_one(a[3])):
+            return True
+        return any(_lazy_sensitive(x) for x in a)
+    if isinstance(a, list):
+        return any(_lazy_sensitive(x) for x in a)
+    return False
+
+
 def _use(var: str) -> str:
     """Read a variable that may hold a failed evaluation (R.Deferred: raise its error)."""
     return f"({var} if {var}.__class__ is not _DF else R.use({var}))"
@@ -423,7 +478,7 @@ class Gen:
         # the boolean-context mark applies to this very path only, not to what it contains
         unordered = self._unordered is a
         self._unordered = None
-        if op in _SHAREABLE and _worth(a):
+        if op in _SHAREABLE and _worth(a) and not (self.precise and _lazy_sensitive(a)):
             key, deps = self.info(a)
             if not deps.ctx and not deps.cur and not deps.vars:
                 if not self.in_memo or op in ("path", "filter", "union"):
@@ -768,6 +823,10 @@ class Gen:
             return r, "bool"
         x, kx = self.exr(a[2], sc)
         y, ky = self.exr(a[3], sc)
+        if self.precise:
+            lazy = self._gcmp_lazy(op, a, x, kx, y, ky)
+            if lazy is not None:
+                return lazy, "bool"
         pyop: str = {"=": "==", "!=": "!="}.get(op) or op
         if op in ("=", "!="):
             r = self._gcmp_eq(op, pyop, a, x, kx, y, ky)
@@ -796,6 +855,21 @@ class Gen:
         if kx in ("int", "num") and ky in ("int", "num"):
             return f"R.value_compare({op!r}, {x}, {y})", "bool"
         return f"R.gcmp({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "bool"
+
+    def _gcmp_lazy(self, op: str, a: Ast, x: str, kx: str, y: str, ky: str) -> str | None:
+        """A general comparison in Saxon's evaluation order (precise code only): the operand
+        typed as one item is evaluated first (the left one when both are) and, when empty,
+        makes the comparison false without the other operand being evaluated. None when the
+        eager code behaves the same (neither side is one item, or the other side cannot fail).
+        """
+        one_l, one_r = card_one(a[2]), card_one(a[3])
+        x, kx = self.fix(x, kx)
+        y, ky = self.fix(y, ky)
+        if one_l and not _simple(y):
+            return f"R.gcmp_l({op!r}, {self.as_seq(x, kx)}, lambda: {self.as_seq(y, ky)})"
+        if not one_l and one_r and not _simple(x):
+            return f"R.gcmp_r({op!r}, lambda: {self.as_seq(x, kx)}, {self.as_seq(y, ky)})"
+        return None
 
     def _norm_eq_lit(self, op: str, a: Ast, sc: Scope) -> str | None:
         """``normalize-space(X) = 'lit'`` (and ``P/normalize-space(X) = 'lit'``) for a literal
@@ -834,10 +908,14 @@ class Gen:
         if kx in _DECS and ky in _DECS:
             return f"({x} {_PYOPS[op]} {y})"
         if kx == "decopt" and ky in _DECS:
+            if self.precise and not _simple(y):
+                return f"R.cmp_ol({_OPFN[op]}, {x}, lambda: {y})"
             return f"R.cmp_o({_OPFN[op]}, {x}, {y})"
         if kx in _DECS and ky == "decopt":
             return f"R.cmp_o({_OPFN[_SWAP[op]]}, {y}, {x})" if _simple(x) else None
         if kx == "decopt" and ky == "decopt":
+            if self.precise and not _simple(y):
+                return f"R.cmp_ool({_OPFN[op]}, {x}, lambda: {y})"
             return f"R.cmp_oo({_OPFN[op]}, {x}, {y})"
         return None
 
@@ -886,6 +964,9 @@ class Gen:
             if kx == ky and kx in ("str", "int"):
                 return f"({x} {'==' if sym == '=' else sym} {y})", "bool"
             return f"R.value_compare({sym!r}, {x}, {y})", "bool"
+        if self.precise and not _simple(y):
+            # Saxon: an empty left operand gives the empty sequence, the right one unread
+            return f"R.vcmp_l({op!r}, {self.as_seq(x, kx)}, lambda: {self.as_seq(y, ky)})", "seq"
         return f"R.vcmp({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "seq"
 
     def e_ncmp(self, a: Ast, sc: Scope) -> tuple[str, str]:
@@ -911,7 +992,13 @@ class Gen:
                 return f"({x} {op} {y})", ("int" if kx == ky == "int" else "dec")
             if op == "div":
                 return f"R.dec_div2({x}, {y})", "dec"
+        # Saxon: an empty left operand gives the empty sequence, the right one unread (the
+        # precise code, run when the eager one raised, follows that order)
+        lazy = self.precise and not _simple(y)
         if kx in (*_DECS, "decopt") and ky in (*_DECS, "decopt") and op in ("+", "-", "*", "div"):
+            if lazy and kx == "decopt":
+                ys = self.as_seq(y, ky)
+                return f"R.arith_ol({op!r}, {x}, lambda: {ys})", "decopt"
             return f"R.arith_o({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "decopt"
         x, kx = self.fix(x, kx)
         y, ky = self.fix(y, ky)
@@ -919,6 +1006,8 @@ class Gen:
             if kx == ky == "int" and op in ("+", "-", "*"):
                 return f"({x} {op} {y})", "int"
             return f"R.arith1({op!r}, {x}, {y})", "num"
+        if lazy and kx not in _SINGLE:
+            return f"R.arith_l({op!r}, {self.as_seq(x, kx)}, lambda: {self.as_seq(y, ky)})", "seq"
         return f"R.arith({op!r}, {self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "seq"
 
     def e_neg(self, a: Ast, sc: Scope) -> tuple[str, str]:
@@ -1963,14 +2052,17 @@ def gen_body(
         body.append(f"        if {neg}{cond}:")
         body.append(f"            out.append(({ci}, n, None))")
         body.append("    except R.XPathError as _e:")
-        if _has_and_or(ast):
-            # Saxon evaluates the other operand of an and/or whose operand raised, and keeps
-            # the result when that operand decides it: only then is the error reported.
-            g.precise = True
-            try:
-                pc, pk = g.ex(ast, sc)
-            finally:
-                g.precise = False
+        # Saxon evaluates the other operand of an and/or whose operand raised, and keeps the
+        # result when that operand decides it: only then is the error reported. It also reads
+        # the operand of a comparison or an arithmetic typed as one item first and, when it is
+        # empty, never evaluates the other. The precise code does both; it runs only when the
+        # eager code raised (same value whenever the eager code does not raise).
+        g.precise = True
+        try:
+            pc, pk = g.ex(ast, sc)
+        finally:
+            g.precise = False
+        if _shape(pc) != _shape(c):
             body.append("        try:")
             body.append(f"            if {neg}{g.as_bool(pc, pk)}:")
             body.append(f"                out.append(({ci}, n, None))")
@@ -1995,14 +2087,12 @@ def gen_body(
     lines.extend(body)
 
 
-def _has_and_or(a: Any) -> bool:
-    if isinstance(a, tuple):
-        if a and a[0] in ("and", "or"):
-            return True
-        return any(_has_and_or(x) for x in a)
-    if isinstance(a, list):
-        return any(_has_and_or(x) for x in a)
-    return False
+_FRESH = re.compile(r"\b(?:_[a-z]+\d+|K\d+)\b")
+
+
+def _shape(code: str) -> str:
+    """Generated code with its fresh names blanked (to compare two generations)."""
+    return _FRESH.sub("_", code)
 
 
 def _trie_literal(trie: dict[str, Any]) -> str:

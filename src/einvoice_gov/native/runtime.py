@@ -911,6 +911,62 @@ def gcmp(op: str, left: Sequence[Any], right: Sequence[Any]) -> bool:
     return False
 
 
+# Saxon's evaluation order, for the precise code run after the eager code raised: the operand
+# of a general comparison typed as one item is read first and, when empty, decides (false)
+# without the other one being evaluated; so does the left operand of a value comparison or of
+# an arithmetic operator (the empty sequence).
+
+
+def gcmp_l(op: str, left: Sequence[Any], right: Callable[[], Sequence[Any]]) -> bool:
+    """``left op right`` where ``left`` is typed as one item: read first."""
+    if not left:
+        return False
+    return gcmp(op, left, right())
+
+
+def gcmp_r(op: str, left: Callable[[], Sequence[Any]], right: Sequence[Any]) -> bool:
+    """``left op right`` where only ``right`` is typed as one item: read first."""
+    if not right:
+        return False
+    return gcmp(op, left(), right)
+
+
+def vcmp_l(op: str, left: Sequence[Any], right: Callable[[], Sequence[Any]]) -> list[Any]:
+    a = one_or_none(left)
+    if a is None:
+        return []
+    return vcmp(op, [a], right())
+
+
+def cmp_ol(f: Callable[[Any, Any], bool], xs: Sequence[Any], y: Callable[[], Any]) -> bool:
+    return bool(xs) and f(xs[0], y())
+
+
+def cmp_ool(
+    f: Callable[[Any, Any], bool], xs: Sequence[Any], ys: Callable[[], Sequence[Any]]
+) -> bool:
+    if not xs:
+        return False
+    yv = ys()
+    return bool(yv) and f(xs[0], yv[0])
+
+
+def arith_ol(op: str, xs: Sequence[Any], ys: Callable[[], Sequence[Any]]) -> list[Any]:
+    if not xs:
+        return []
+    yv = ys()
+    if not yv:
+        return []
+    return [arith1(op, xs[0], yv[0])]
+
+
+def arith_l(op: str, left: Sequence[Any], right: Callable[[], Sequence[Any]]) -> list[Any]:
+    a = one_or_none(left)
+    if a is None:
+        return []
+    return arith(op, [a], right())
+
+
 def vcmp(op: str, left: Sequence[Any], right: Sequence[Any]) -> list[Any]:
     """Value comparison: empty if either side is empty."""
     a = one_or_none(left)
