@@ -77,26 +77,41 @@ def test_root_matches_the_recursive_definition(n: int) -> None:
 
 def test_prefix_roots_from_block_summaries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The verifier's Merkle roots, built from aligned blocks, equal the RFC's."""
-    from einvoice_gov.trace import verifier
+    from einvoice_gov.trace import scan, verifier
 
-    monkeypatch.setattr(verifier, "BLOCK", 8)
+    monkeypatch.setattr(scan, "BLOCK", 8)
     ranges = []
     for start in range(0, 129, 32):  # four ranges of four blocks, the last one partial
-        r = verifier._Range(start=start)
+        r = scan.Range(start=start)
         chunk = LEAVES[start : min(start + 32, 129)]
         for b in range(0, len(chunk), 8):
             blk = chunk[b : b + 8]
             if len(blk) == 8:
-                r.blocks.append(verifier._perfect_nodes(blk, 8)[0])
+                r.blocks.append(scan.perfect_nodes(blk, 8)[0])
         for size in range(start + 1, start + len(chunk) + 1):
             if size % 8:
-                r.partial[size] = verifier._perfect_nodes(
-                    chunk[(size - start) // 8 * 8 :], size % 8
-                )
+                r.partial[size] = scan.perfect_nodes(chunk[(size - start) // 8 * 8 :], size % 8)
         ranges.append(r)
     got = verifier._roots(ranges, range(0, 130))
     assert got[0] == EMPTY_ROOT
     assert all(got[s] == mth(LEAVES[:s]) for s in range(1, 130))
+
+
+def test_streamed_merkle_blocks_match_the_rfc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leaves pushed in uneven chunks give the same block roots and prefix roots."""
+    from einvoice_gov.trace import scan, verifier
+
+    monkeypatch.setattr(scan, "BLOCK", 8)
+    sizes = list(range(1, 130))
+    acc = scan._Merkle(0, sizes)
+    i = 0
+    for step in [1, 3, 8, 13, 2, 40, 5, 57]:
+        acc.add(LEAVES[i : i + step])
+        i += step
+    assert i == 129
+    r = scan.Range(start=0, count=129, blocks=acc.blocks, partial=acc.partial)
+    got = verifier._roots([r], sizes)
+    assert all(got[s] == mth(LEAVES[:s]) for s in sizes)
 
 
 def test_inclusion_exhaustive_up_to_64() -> None:

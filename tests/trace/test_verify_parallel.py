@@ -6,19 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from einvoice_gov.trace import Event, Ledger, open_store, verifier, verify
+from einvoice_gov.trace import Event, Ledger, open_store, scan, verifier, verify
 
 from .conftest import tamper
 
 N = 1000
 BLOCK = 64  # small blocks: several ranges and partial blocks from a small log
+CHUNK = 16  # reads of 16 rows: bulk blocks, and row-path fallbacks, inside each range
 
 
 @pytest.fixture
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(verifier, "BLOCK", BLOCK)
+    monkeypatch.setattr(scan, "BLOCK", BLOCK)
+    monkeypatch.setattr(scan, "CHUNK", CHUNK)
     monkeypatch.setattr(verifier, "PARALLEL_MIN", 0)
     monkeypatch.setenv("EINVOICE_TRACE_VERIFY_BLOCK", str(BLOCK))  # for the spawned workers
+    monkeypatch.setenv("EINVOICE_TRACE_VERIFY_CHUNK", str(CHUNK))
 
 
 def _build(url: str, key: Path) -> None:

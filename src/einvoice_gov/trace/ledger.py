@@ -117,7 +117,8 @@ class Ledger:
         Refuses (`IntegrityError`) when the log does not verify or does not extend the last
         signed checkpoint: the key never signs two inconsistent views.
         """
-        from einvoice_gov.trace.verifier import _Bad, verify_rows
+        from einvoice_gov.trace.scan import Bad
+        from einvoice_gov.trace.verifier import scan_log
 
         key = self.signing_key()
         size = self.store.size()
@@ -131,10 +132,8 @@ class Ledger:
             )
         sizes = [size] + ([last.size] if last is not None else [])
         try:
-            count, _head, roots = verify_rows(
-                self.store.raw_rows(0, size), self.store.origin, sizes
-            )
-        except _Bad as exc:
+            count, _head, roots = scan_log(self.store, sizes, stop=size)
+        except Bad as exc:
             raise IntegrityError(f"refusing to sign: {exc.reason}") from exc
         if count != size:  # pragma: no cover - rows() is bounded by size
             raise IntegrityError("the log changed while it was being checkpointed")

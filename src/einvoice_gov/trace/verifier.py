@@ -19,15 +19,14 @@ The result locates the first bad position. `verify` never raises on tampering: i
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from hashlib import sha256
-from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from einvoice_gov.trace.chain import FORMAT_VERSION, GENESIS_PREV, Row
+from einvoice_gov.trace import scan as _scan
+from einvoice_gov.trace.chain import GENESIS_PREV
 from einvoice_gov.trace.checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -38,9 +37,18 @@ from einvoice_gov.trace.checkpoints import (
     read_pinned,
 )
 from einvoice_gov.trace.merkle import EMPTY_ROOT
-from einvoice_gov.trace.stores import Store
+from einvoice_gov.trace.scan import (
+    NULL,
+    Range,
+    Scanner,
+    explain_entry,
+    fold,
+    perfect_nodes,
+)
+from einvoice_gov.trace.scan import Bad as _Bad
+from einvoice_gov.trace.stores import RawBlock, Store
 
-__all__ = ["VerifyResult", "explain_entry", "verify", "verify_rows"]
+__all__ = ["VerifyResult", "explain_entry", "scan_log", "verify", "verify_rows"]
 
 
 @dataclass
@@ -73,209 +81,11 @@ class VerifyResult:
         }
 
 
-class _Bad(Exception):
-    def __init__(self, seq: int | None, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.seq, self.code, self.reason = seq, code, reason
+#: below this many entries a single pass is faster than starting workers
+PARALLEL_MIN = 2 * _scan.BLOCK
 
 
-def explain_entry(
-    row: Row, pos: int, origin: str, prev: bytes, inv_prev: bytes | None
-) -> tuple[str, str]:
-    """(code, reason) for an entry whose envelope does not match what its position expects."""
-    import json
-
-    try:
-        doc = json.loads(row.body)
-    except ValueError:
-        return "entry_unreadable", f"entry {pos} is not valid JSON"
-    if not isinstance(doc, dict):
-        return "entry_unreadable", f"entry {pos} is not a JSON object"
-    if doc.get("seq") != pos:
-        return (
-            "entry_moved",
-            f"entry at position {pos} says it is entry {doc.get('seq')!r} "
-            "(entries deleted, inserted or swapped)",
-        )
-    if doc.get("prev") != prev.hex():
-        return (
-            "chain_broken",
-            f"entry {pos} does not link to entry {pos - 1}: entry {pos - 1} was changed "
-            f"after entry {pos} was written (or the link of entry {pos} was edited)",
-        )
-    if doc.get("prev") != row.prev.hex():
-        return "column_mismatch", f"entry {pos}: the stored prev column differs from the entry"
-    for col in ("event_id", "invoice", "type"):
-        if doc.get(col) != getattr(row, col):
-            return (
-                "column_mismatch",
-                f"entry {pos}: the stored {col} column ({getattr(row, col)!r}) differs from "
-                f"the entry ({doc.get(col)!r})",
-            )
-    want_ip = None if inv_prev is None else inv_prev.hex()
-    if doc.get("inv_prev") != want_ip:
-        return (
-            "invoice_chain_broken",
-            f"entry {pos} does not link to the previous entry of invoice {row.invoice!r}",
-        )
-    if doc.get("log") != origin:
-        return "wrong_log", f"entry {pos} belongs to another log ({doc.get('log')!r})"
-    if doc.get("v") != FORMAT_VERSION:
-        return "unsupported_version", f"entry {pos} has format version {doc.get('v')!r}"
-    return "not_canonical", f"entry {pos} is not in canonical form"
-
-
-#: Merkle blocks: verification keeps the roots of aligned blocks of this many leaves, never
-#: the whole list of leaves, and parallel workers split the log on these boundaries (a power
-#: of two; ``EINVOICE_TRACE_VERIFY_BLOCK`` overrides it, for tests of the stitching)
-BLOCK = int(os.environ.get("EINVOICE_TRACE_VERIFY_BLOCK", 1 << 16))
-if BLOCK < 2 or BLOCK & (BLOCK - 1):  # pragma: no cover - a misconfiguration
-    raise ValueError("EINVOICE_TRACE_VERIFY_BLOCK must be a power of two")
-
-
-def _perfect_nodes(leaves: list[bytes], size: int) -> list[bytes]:
-    """Roots of the perfect subtrees that make up ``leaves[0:size]`` (set bits of size)."""
-    nodes: list[bytes] = []
-    start = 0
-    for lvl in range(size.bit_length() - 1, -1, -1):
-        if size >> lvl & 1:
-            level = leaves[start : start + (1 << lvl)]
-            while len(level) > 1:
-                level = [
-                    sha256(b"\x01" + a + b).digest()
-                    for a, b in zip(level[0::2], level[1::2], strict=True)
-                ]
-            nodes.append(level[0])
-            start += 1 << lvl
-    return nodes
-
-
-def _fold(nodes: list[bytes]) -> bytes:
-    r = nodes[-1]
-    for h in reversed(nodes[:-1]):
-        r = sha256(b"\x01" + h + r).digest()
-    return r
-
-
-@dataclass
-class _Range:
-    """What one pass over ``[start, stop)`` found (see `scan_range`)."""
-
-    start: int
-    count: int = 0
-    first_prev: bytes = GENESIS_PREV  # prev column of the first entry (to stitch ranges)
-    last_hash: bytes | None = None
-    blocks: list[bytes] = field(default_factory=list)  # roots of complete aligned blocks
-    partial: dict[int, list[bytes]] = field(default_factory=dict)  # size -> tail nodes
-    inv_last: dict[str, str] = field(default_factory=dict)
-    claims: dict[str, tuple[int, str | None]] = field(default_factory=dict)
-
-
-def scan_range(
-    rows: Iterable[tuple[Any, ...]],
-    origin: str,
-    start: int,
-    prev: bytes,
-    inv_last: dict[str, str] | None,
-    checkpoint_sizes: Sequence[int] = (),
-) -> _Range:
-    """Verify entries from ``start`` on (one pass over raw store rows); raise `_Bad`.
-
-    ``prev``: hash of entry ``start - 1`` (the genesis value for 0). ``inv_last``: the last
-    hash of every invoice before ``start``; None in a parallel worker, which then records
-    what each invoice's first entry in the range claims as ``inv_prev``, for the caller to
-    check. ``start`` must be a multiple of `BLOCK`.
-    """
-    enc = encode_basestring
-    log_part = f',"log":{enc(origin)},"prev":"'
-    worker = inv_last is None
-    # invoice -> (its last hash as a JSON string, its JSON form); type -> JSON tail
-    last: dict[str, tuple[str, str]] = {}
-    if inv_last:
-        last = {inv: (f'"{h}"', enc(inv)) for inv, h in inv_last.items()}
-    types: dict[str, str] = {}
-    claims: dict[str, tuple[int, str | None]] = {}
-    sizes = {s for s in checkpoint_sizes if s % BLOCK}
-    out = _Range(start=start)
-    block: list[bytes] = []
-    prev_hex = prev.hex()
-    pos = start
-    for row in rows:
-        try:
-            seq, event_id, invoice, type_, prev_col, h, body = row
-            if seq != pos:
-                raise _Bad(
-                    pos, "entry_missing", f"entry {pos} is missing (the next stored entry is {seq})"
-                )
-            lh = sha256(b"\x00" + body).digest()
-            if lh != h:
-                raise _Bad(pos, "hash_mismatch", f"entry {pos}: its bytes do not match its hash")
-            tj = types.get(type_)
-            if tj is None:
-                tj = types[type_] = f'{enc(type_)},"v":{FORMAT_VERSION}}}'
-            st = last.get(invoice)
-            if st is not None:
-                ipq, inv_json = st
-            else:
-                inv_json = enc(invoice)
-                ipq = "null"
-                if worker:
-                    # the invoice's first entry in this range: read what it claims as
-                    # inv_prev; the caller checks the claim against the earlier ranges
-                    tail = f',"invoice":{inv_json}{log_part}{prev_hex}","seq":{seq},"type":{tj}'
-                    n = len(tail.encode())
-                    claim: str | None = None
-                    if body[-n - 4 : -n] != b"null":
-                        claim = body[-n - 65 : -n - 1].decode("ascii", "replace")
-                        ipq = f'"{claim}"'
-                    claims[invoice] = (pos, claim)
-            expected = (
-                f',"event_id":{enc(event_id)},"inv_prev":{ipq},"invoice":{inv_json}'
-                f'{log_part}{prev_hex}","seq":{seq},"type":{tj}'
-            )
-            if not body.endswith(expected.encode()) or prev_col != prev:
-                try:
-                    ip = None if ipq == "null" else bytes.fromhex(ipq[1:-1])
-                except ValueError:  # a garbled claim: explained as a broken invoice link
-                    ip = bytes(32)
-                code, reason = explain_entry(Row(*row), pos, origin, prev, ip)
-                # a broken link means the entry before it changed after it was linked to
-                raise _Bad(pos - 1 if code == "chain_broken" else pos, code, reason)
-        except (TypeError, ValueError, AttributeError):  # columns of unexpected types
-            _unreadable(row, pos)
-        if pos == start:
-            out.first_prev = prev_col
-        prev = lh
-        prev_hex = lh.hex()
-        last[invoice] = (f'"{prev_hex}"', inv_json)
-        block.append(lh)
-        pos += 1
-        if len(block) == BLOCK:
-            out.blocks.append(_perfect_nodes(block, BLOCK)[0])
-            block = []
-        elif pos in sizes:
-            out.partial[pos] = _perfect_nodes(block, len(block))
-    out.count = pos - start
-    out.last_hash = prev if out.count else None
-    out.inv_last = {inv: ipq[1:-1] for inv, (ipq, _) in last.items()}
-    out.claims = claims
-    return out
-
-
-def _unreadable(row: tuple[Any, ...], pos: int) -> NoReturn:
-    """Raise `_Bad` for a row whose columns do not have the stored types (edited by hand)."""
-    seq, invoice, body = row[0], row[2], row[6]
-    if seq != pos:
-        raise _Bad(pos, "entry_missing", f"entry {pos} is missing (the next stored entry is {seq})")
-    raise _Bad(
-        pos,
-        "entry_unreadable",
-        f"entry {pos}: stored columns have unexpected types "
-        f"(body {type(body).__name__}, invoice {type(invoice).__name__})",
-    )
-
-
-def _roots(ranges: Sequence[_Range], sizes: Iterable[int]) -> dict[int, bytes]:
+def _roots(ranges: Sequence[Range], sizes: Iterable[int]) -> dict[int, bytes]:
     """Merkle roots of the prefixes of the given sizes, from the ranges' block summaries."""
     blocks = [b for r in ranges for b in r.blocks]
     partial: dict[int, list[bytes]] = {}
@@ -286,21 +96,122 @@ def _roots(ranges: Sequence[_Range], sizes: Iterable[int]) -> dict[int, bytes]:
         if size == 0:
             out[0] = EMPTY_ROOT
             continue
-        q = size // BLOCK
-        nodes = _perfect_nodes(blocks, q) if q else []
+        q = size // _scan.BLOCK
+        nodes = perfect_nodes(blocks, q) if q else []
         nodes += partial.get(size, [])
-        out[size] = _fold(nodes)
+        out[size] = fold(nodes)
     return out
+
+
+_END = object()
+
+
+def _prefetch(blocks: Iterator[RawBlock], depth: int = 4) -> Iterator[RawBlock]:
+    """Iterate ``blocks`` in a reader thread, ``depth`` blocks ahead.
+
+    The stores run each block's query with the GIL released (SQLite's C code, the PostgreSQL
+    server), so reading the next block overlaps with checking this one when a second core is
+    free. The iterator (and its connection) lives and dies in the reader thread.
+    """
+    import queue
+    import threading
+
+    q: queue.Queue[Any] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            for blk in blocks:
+                while not stop.is_set():
+                    try:
+                        q.put(blk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
+            item: Any = _END
+        except BaseException as exc:  # handed to the consumer
+            item = exc
+        finally:
+            close = getattr(blocks, "close", None)
+            if close is not None:
+                close()
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    thread = threading.Thread(target=run, name="einvoice-trace-verify-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+#: read blocks in a background thread (tests switch it off to compare both ways)
+PREFETCH = True
+
+
+def scan_range(
+    store: Store,
+    start: int,
+    stop: int,
+    prev: bytes,
+    inv_last: dict[bytes, bytes] | None,
+    checkpoint_sizes: Iterable[int] = (),
+) -> Range:
+    """Check entries ``[start, stop)``: in bulk blocks, row by row where a block does not pass.
+
+    Raises `Bad` at the first problem (see `einvoice_gov.trace.scan`).
+    """
+    chunk = _scan.CHUNK
+    scanner = Scanner(store.origin, start, prev, inv_last, checkpoint_sizes)
+    blocks = store.blocks(start, stop, chunk)
+    it = _prefetch(blocks) if PREFETCH and stop - start > chunk else blocks
+    try:
+        for blk in it:
+            want = min(chunk, stop - blk.start)
+            if not scanner.block(blk, want):
+                scanner.rows(store.raw_rows(blk.start, blk.start + want))
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            close()
+    return scanner.result()
+
+
+def scan_log(
+    store: Store, checkpoint_sizes: Sequence[int] = (), stop: int | None = None
+) -> tuple[int, bytes | None, dict[int, bytes]]:
+    """Check entries ``[0, stop)`` (default: the whole log) in one process.
+
+    Returns (entries, head hash, {size: Merkle root}); raises `Bad` at the first problem.
+    """
+    if stop is None:
+        stop = store.size()
+    r = scan_range(store, 0, stop, GENESIS_PREV, {}, checkpoint_sizes)
+    roots = _roots([r], [s for s in checkpoint_sizes if s <= r.count])
+    return r.count, r.last_hash, roots
 
 
 def verify_rows(
     rows: Iterable[tuple[Any, ...]], origin: str, checkpoint_sizes: Sequence[int] = ()
 ) -> tuple[int, bytes | None, dict[int, bytes]]:
-    """Check the chain in one pass; return (entries, head hash, {size: Merkle root}).
-
-    Raises `_Bad` at the first problem.
-    """
-    r = scan_range(rows, origin, 0, GENESIS_PREV, {}, checkpoint_sizes)
+    """Check raw rows from entry 0, one by one (the reference path of `scan_log`)."""
+    scanner = Scanner(origin, 0, GENESIS_PREV, {}, checkpoint_sizes)
+    scanner.rows(rows)
+    r = scanner.result()
     roots = _roots([r], [s for s in checkpoint_sizes if s <= r.count])
     return r.count, r.last_hash, roots
 
@@ -314,7 +225,7 @@ def _worker(url: str, origin: str, start: int, stop: int, sizes: list[int]) -> A
             prev = store.hash_at(start - 1) if start else GENESIS_PREV
             if prev is None:
                 raise _Bad(start - 1, "entry_missing", f"entry {start - 1} is missing")
-            return scan_range(store.raw_rows(start, stop), origin, start, prev, None, sizes)
+            return scan_range(store, start, stop, prev, None, sizes)
         except _Bad as exc:
             return (exc.seq, exc.code, exc.reason)
 
@@ -322,7 +233,8 @@ def _worker(url: str, origin: str, start: int, stop: int, sizes: list[int]) -> A
 def verify_parallel(
     store: Store, url: str, checkpoint_sizes: Sequence[int], jobs: int
 ) -> tuple[int, bytes | None, dict[int, bytes]]:
-    """`verify_rows` split over ``jobs`` processes, each on its own connection to ``url``.
+    """`scan_log` split over ``jobs`` processes: this one checks the first range while
+    ``jobs - 1`` workers, each on its own connection to ``url``, check the others.
 
     Each worker checks its range and reports the stitching facts (its first ``prev``, its
     last hash, the ``inv_prev`` claimed by each invoice's first entry in the range, its last
@@ -333,17 +245,26 @@ def verify_parallel(
     from concurrent.futures import ProcessPoolExecutor
 
     n = store.size()
-    nblocks = -(-n // BLOCK)
-    per = max(1, -(-nblocks // jobs)) * BLOCK
+    block = _scan.BLOCK
+    nblocks = -(-n // block)
+    per = max(1, -(-nblocks // jobs)) * block
     bounds = [(a, min(a + per, n)) for a in range(0, n, per)]
     sizes = list(checkpoint_sizes)
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=len(bounds), mp_context=ctx) as pool:
-        futures = [pool.submit(_worker, url, store.origin, a, b, sizes) for a, b in bounds]
-        results = [f.result() for f in futures]
-    inv_last: dict[str, str] = {}
+    results: list[Any] = []
+    with ProcessPoolExecutor(max_workers=max(1, len(bounds) - 1), mp_context=ctx) as pool:
+        futures = [pool.submit(_worker, url, store.origin, a, b, sizes) for a, b in bounds[1:]]
+        try:
+            a, b = bounds[0]
+            results.append(scan_range(store, a, b, GENESIS_PREV, None, sizes))
+        except _Bad as exc:
+            for f in futures:
+                f.cancel()
+            raise exc from None
+        results += [f.result() for f in futures]
+    inv_last: dict[bytes, bytes] = {}
     prev: bytes = GENESIS_PREV
-    ranges: list[_Range] = []
+    ranges: list[Range] = []
     for (a, b), r in zip(bounds, results, strict=True):
         if isinstance(r, tuple):  # the worker found a bad entry: report the first one
             raise _Bad(*r)
@@ -357,11 +278,12 @@ def verify_parallel(
                 f"entry {a} was written (or the link of entry {a} was edited)",
             )
         for inv, (seq, claim) in sorted(r.claims.items(), key=lambda kv: kv[1][0]):
-            if claim != inv_last.get(inv):
+            if claim != inv_last.get(inv, NULL):
+                name = inv.decode("utf-8", "surrogateescape")
                 raise _Bad(
                     seq,
                     "invoice_chain_broken",
-                    f"entry {seq} does not link to the previous entry of invoice {inv!r}",
+                    f"entry {seq} does not link to the previous entry of invoice {name!r}",
                 )
         inv_last.update(r.inv_last)
         prev = r.last_hash or prev
@@ -375,10 +297,6 @@ def _default_key_path(store: Store) -> Path | None:
     from einvoice_gov.trace.ledger import default_key_path
 
     return default_key_path(store.url)
-
-
-#: below this many entries a single pass is faster than starting workers
-PARALLEL_MIN = 2 * BLOCK
 
 
 def verify(
@@ -480,7 +398,7 @@ def verify(
             if parallel is not None:
                 count, head, roots = parallel
             else:
-                count, head, roots = verify_rows(store.raw_rows(), origin, sizes)
+                count, head, roots = scan_log(store, sizes)
         except _Bad as exc:
             # report the entry problem, with the number of entries stored
             return VerifyResult(

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import NamedTuple, Protocol, Self, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
 from einvoice_gov.errors import StoreError
@@ -25,6 +25,7 @@ from einvoice_gov.trace.events import Event
 
 __all__ = [
     "DEFAULT_STORE_URL",
+    "RawBlock",
     "Store",
     "StoredCheckpoint",
     "open_store",
@@ -42,6 +43,28 @@ class StoredCheckpoint:
     root: bytes
     note: str
     created: str
+
+
+class RawBlock(NamedTuple):
+    """Entries ``[start, start + rows)`` of a store, read at once (see `Store.blocks`).
+
+    ``order`` lists ``seq - start`` of every row, comma-separated, in the order of the other
+    fields; ``bodies`` are the entries' bytes separated by one NUL byte; ``event_ids``,
+    ``invoices`` and ``types`` the UTF-8 columns separated by LF; ``hashes`` and ``prevs`` the
+    32-byte columns concatenated; ``sizes_ok`` is true when every stored hash and prev is 32
+    bytes long.
+    """
+
+    start: int
+    rows: int
+    order: bytes
+    bodies: bytes
+    event_ids: bytes
+    invoices: bytes
+    types: bytes
+    hashes: bytes
+    prevs: bytes
+    sizes_ok: bool
 
 
 @runtime_checkable
@@ -85,8 +108,17 @@ class Store(Protocol):
 
     def raw_rows(
         self, start: int = 0, stop: int | None = None
-    ) -> Iterator[tuple[int, str, str, str, bytes, bytes, bytes]]:
-        """Like `rows`, as plain tuples (the verifier's fast path)."""
+    ) -> Iterator[tuple[int, str | bytes, str | bytes, str | bytes, bytes, bytes, bytes]]:
+        """Like `rows`, as plain tuples, for the verifier's row path: text columns may come
+        as str or as their UTF-8 bytes, and a column edited to another type as it is."""
+        ...
+
+    def blocks(self, start: int, stop: int, size: int) -> Iterator[RawBlock]:
+        """Entries ``[start, stop)`` in `RawBlock` s of ``size`` rows, for the verifier.
+
+        Reads on a connection of its own, opened and closed by the iterator, so that it can
+        run in another thread.
+        """
         ...
 
     def hash_at(self, seq: int) -> bytes | None:

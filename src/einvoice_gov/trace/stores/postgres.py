@@ -21,13 +21,25 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from einvoice_gov.errors import StoreError
 from einvoice_gov.trace.chain import Ack, Entry, Row, plan_append
 from einvoice_gov.trace.events import Event
-from einvoice_gov.trace.stores import StoredCheckpoint
+from einvoice_gov.trace.stores import RawBlock, StoredCheckpoint
 
 __all__ = ["PostgresStore"]
 
 _COLS: Final = "seq, event_id, invoice, type, prev, hash, body"
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 SCHEMA_VERSION: Final = 1
+#: one verification block, joined by the server (the order of the rows is checked by the
+#: verifier through ``seq - a``)
+_BLOCK_SQL: Final = (
+    "SELECT count(*), convert_to(string_agg((seq - %(a)s)::text, ','), 'UTF8'), "
+    "string_agg(body, '\\x00'::bytea), convert_to(string_agg(event_id, E'\\n'), 'UTF8'), "
+    "convert_to(string_agg(invoice, E'\\n'), 'UTF8'), "
+    "convert_to(string_agg(type, E'\\n'), 'UTF8'), "
+    "string_agg(hash, ''::bytea), string_agg(prev, ''::bytea), "
+    "bool_and(length(hash) = 32 AND length(prev) = 32) "
+    "FROM (SELECT seq, body, event_id, invoice, type, hash, prev FROM trace_entries "
+    "WHERE seq >= %(a)s AND seq < %(b)s ORDER BY seq) AS s"
+)
 
 _DDL: Final = [
     """CREATE TABLE trace_meta (key text PRIMARY KEY, value text NOT NULL)""",
@@ -254,13 +266,46 @@ class PostgresStore:
 
     def raw_rows(
         self, start: int = 0, stop: int | None = None
-    ) -> Iterator[tuple[int, str, str, str, bytes, bytes, bytes]]:
+    ) -> Iterator[tuple[int, str | bytes, str | bytes, str | bytes, bytes, bytes, bytes]]:
         if stop is None:
             return self._raw("WHERE seq >= %s", (start,))
         return self._raw("WHERE seq >= %s AND seq < %s", (start, stop))
 
     def rows(self, start: int = 0, stop: int | None = None) -> Iterator[Row]:
-        return (Row(*r) for r in self.raw_rows(start, stop))
+        if stop is None:
+            return self._select("WHERE seq >= %s", (start,))
+        return self._select("WHERE seq >= %s AND seq < %s", (start, stop))
+
+    def blocks(self, start: int, stop: int, size: int) -> Iterator[RawBlock]:
+        psycopg = self._psycopg
+        conninfo, _, _ = split_url(self._connect_url)
+        try:
+            conn = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(f"reading {self._url} failed: {exc}") from exc
+        try:
+            conn.execute(f'SET search_path TO "{self.schema}"')
+            with conn.cursor(binary=True) as cur:
+                for a in range(start, stop, size):
+                    cur.execute(_BLOCK_SQL, {"a": a, "b": min(a + size, stop)})
+                    r = cur.fetchone()
+                    assert r is not None
+                    yield RawBlock(
+                        a,
+                        int(r[0]),
+                        r[1] or b"",
+                        r[2] or b"",
+                        r[3] or b"",
+                        r[4] or b"",
+                        r[5] or b"",
+                        r[6] or b"",
+                        r[7] or b"",
+                        bool(r[8]),
+                    )
+        except psycopg.Error as exc:
+            raise StoreError(f"reading {self._url} failed: {exc}") from exc
+        finally:
+            conn.close()
 
     def hash_at(self, seq: int) -> bytes | None:
         with self._conn.cursor(binary=True) as cur:

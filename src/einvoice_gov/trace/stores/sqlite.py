@@ -23,12 +23,23 @@ from typing import Any, Final, Self
 from einvoice_gov.errors import StoreError
 from einvoice_gov.trace.chain import Ack, Entry, Row, plan_append
 from einvoice_gov.trace.events import Event
-from einvoice_gov.trace.stores import StoredCheckpoint
+from einvoice_gov.trace.stores import RawBlock, StoredCheckpoint
 
 __all__ = ["SQLiteStore"]
 
 _COLS: Final = "seq, event_id, invoice, type, prev, hash, body"
 _CHUNK: Final = 500
+#: bytes of the file SQLite maps into memory for verification reads (fewer copies)
+_MMAP: Final = 1 << 30
+#: one verification block: the columns joined by SQLite's C code in one statement (the order
+#: of the rows is checked by the verifier through ``seq - :a``)
+_BLOCK_SQL: Final = (
+    "SELECT count(*), group_concat(seq - :a), group_concat(body, x'00'), "
+    "group_concat(event_id, char(10)), group_concat(invoice, char(10)), "
+    "group_concat(type, char(10)), group_concat(hash, ''), group_concat(prev, ''), "
+    "min(length(hash) = 32 AND length(prev) = 32) "
+    "FROM trace_entries WHERE seq >= :a AND seq < :b"
+)
 
 #: ordered schema migrations: (user_version after the step, statements)
 MIGRATIONS: Final[list[tuple[int, list[str]]]] = [
@@ -101,6 +112,7 @@ class SQLiteStore:
             self._origin = self._meta("origin")
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the trace store {self.path}: {exc}") from exc
+        self._reader: sqlite3.Connection | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -233,15 +245,64 @@ class SQLiteStore:
     def _select(self, where: str, params: Sequence[Any]) -> Iterator[Row]:
         return (Row(*r) for r in self._raw(where, params))
 
+    def _read_connection(self) -> sqlite3.Connection:
+        """A connection for verification reads: every value as stored, text as UTF-8 bytes
+        (an edited column that is not valid UTF-8 is reported, not a decoding crash)."""
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.text_factory = bytes
+        conn.execute("PRAGMA query_only = 1")
+        conn.execute(f"PRAGMA mmap_size = {_MMAP}")
+        return conn
+
     def raw_rows(
         self, start: int = 0, stop: int | None = None
-    ) -> Iterator[tuple[int, str, str, str, bytes, bytes, bytes]]:
-        if stop is None:
-            return self._raw("WHERE seq >= ?", (start,))
-        return self._raw("WHERE seq >= ? AND seq < ?", (start, stop))
+    ) -> Iterator[tuple[int, bytes, bytes, bytes, bytes, bytes, bytes]]:
+        if self._reader is None:
+            self._reader = self._read_connection()
+        where, params = "WHERE seq >= ?", [start]
+        if stop is not None:
+            where, params = "WHERE seq >= ? AND seq < ?", [start, stop]
+        return self._iter(
+            self._reader, f"SELECT {_COLS} FROM trace_entries {where} ORDER BY seq", params
+        )
+
+    def _iter(self, conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> Iterator[Any]:
+        try:
+            cur = conn.execute(sql, params)
+            while batch := cur.fetchmany(4096):
+                yield from batch
+        except sqlite3.Error as exc:
+            raise StoreError(f"reading {self.path} failed: {exc}") from exc
+
+    def blocks(self, start: int, stop: int, size: int) -> Iterator[RawBlock]:
+        try:
+            conn = self._read_connection()
+        except sqlite3.Error as exc:
+            raise StoreError(f"reading {self.path} failed: {exc}") from exc
+        try:
+            for a in range(start, stop, size):
+                r = conn.execute(_BLOCK_SQL, {"a": a, "b": min(a + size, stop)}).fetchone()
+                yield RawBlock(
+                    a,
+                    int(r[0]),
+                    r[1] or b"",
+                    r[2] or b"",
+                    r[3] or b"",
+                    r[4] or b"",
+                    r[5] or b"",
+                    r[6] or b"",
+                    r[7] or b"",
+                    bool(r[8]),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"reading {self.path} failed: {exc}") from exc
+        finally:
+            conn.close()
 
     def rows(self, start: int = 0, stop: int | None = None) -> Iterator[Row]:
-        return (Row(*r) for r in self.raw_rows(start, stop))
+        if stop is None:
+            return self._select("WHERE seq >= ?", (start,))
+        return self._select("WHERE seq >= ? AND seq < ?", (start, stop))
 
     def hash_at(self, seq: int) -> bytes | None:
         r = self._conn.execute("SELECT hash FROM trace_entries WHERE seq = ?", (seq,)).fetchone()
@@ -308,6 +369,8 @@ class SQLiteStore:
 
     def close(self) -> None:
         try:
+            if self._reader is not None:
+                self._reader.close()
             self._conn.close()
         finally:
             self._lockfile.close()
