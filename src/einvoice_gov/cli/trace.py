@@ -54,6 +54,28 @@ def archive_option(f: F) -> F:
     )(f)
 
 
+def tsa_cert_option(f: F) -> F:
+    return click.option(
+        "--tsa-cert",
+        "tsa_cert",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="Certificate (PEM or DER) of the timestamp authority, to check its signatures.",
+    )(f)
+
+
+def _load_tsa_cert(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from einvoice_gov.trace.timestamp import TimestampError, load_tsa_certificate
+
+    try:
+        return load_tsa_certificate(path.read_bytes())
+    except (TimestampError, OSError) as exc:
+        click.echo(f"einvoice-gov: {path}: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from exc
+
+
 def _echo_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -382,6 +404,7 @@ def ingest(
     help="Processes for a large log (default: up to 4; 1 = one pass). Same verdict.",
 )
 @key_option
+@tsa_cert_option
 @lang_option
 @store_option
 def verify(
@@ -389,6 +412,7 @@ def verify(
     pinned: tuple[Path, ...],
     jobs: int | None,
     key_path: Path | None,
+    tsa_cert: Path | None,
     lang: str | None,
     store_url: str,
 ) -> None:
@@ -399,8 +423,9 @@ def verify(
     from einvoice_gov.trace.verifier import verify as run_verify
 
     lang = lang or default_lang()
+    cert = _load_tsa_cert(tsa_cert)
     with _opened(store_url, create=False) as store:
-        res = run_verify(store, key=key_path, pinned=pinned, jobs=jobs)
+        res = run_verify(store, key=key_path, pinned=pinned, jobs=jobs, tsa_cert=cert)
     if fmt == "json":
         _echo_json(res.as_dict())
     else:
@@ -423,6 +448,12 @@ def verify(
                 "" if res.first_bad is None else f" {'entrée' if fr else 'entry'} {res.first_bad}:"
             )
             click.echo(f"{'ALTÉRÉ' if fr else 'TAMPERED'}:{where} {res.reason}")
+        for ts in res.timestamps:
+            by = ts["tsa"] or ("signature non vérifiée" if fr else "signature unchecked")
+            click.echo(
+                f"  {'horodatage' if fr else 'timestamp'}: "
+                f"{'point' if fr else 'checkpoint'} {ts['size']} @ {ts['gen_time']} ({by})"
+            )
         for w in res.warnings:
             click.echo(f"  {'attention' if fr else 'warning'}: {w}")
     raise SystemExit(EXIT_OK if res.ok else EXIT_FINDINGS)
@@ -430,32 +461,59 @@ def verify(
 
 @trace.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--tsa",
+    "tsa_url",
+    default=None,
+    metavar="URL",
+    help="Also have the checkpoint timestamped (RFC 3161) by the timestamp authority at URL.",
+)
+@tsa_cert_option
 @key_option
 @store_option
-def checkpoint(fmt: str, key_path: Path | None, store_url: str) -> None:
+def checkpoint(
+    fmt: str, tsa_url: str | None, tsa_cert: Path | None, key_path: Path | None, store_url: str
+) -> None:
     """Sign a checkpoint of the current log (the key is created on first use).
 
-    Refused when the log does not verify or does not extend the last checkpoint.
+    Refused when the log does not verify or does not extend the last checkpoint. With --tsa,
+    the signed checkpoint is also timestamped by that authority and the token kept beside
+    it (checked against --tsa-cert when given).
     """
     from einvoice_gov.trace.ledger import Ledger
 
+    cert = _load_tsa_cert(tsa_cert)
+    stamp: dict[str, Any] | None = None
     with _opened(store_url) as store:
         ledger = Ledger(store, key=key_path)
-        cp = ledger.checkpoint()
+        if tsa_url:
+            cp, info = ledger.timestamp(tsa_url, tsa_cert=cert)
+            stamp = {
+                "gen_time": info.gen_time_text(),
+                "serial": info.serial,
+                "tsa": info.tsa,
+                "signature": info.signature,
+            }
+        else:
+            cp = ledger.checkpoint()
         key_id = ledger.signing_key().public.key_id.hex()
     if fmt == "json":
-        _echo_json(
-            {
-                "size": cp.size,
-                "root": cp.root.hex(),
-                "origin": cp.origin,
-                "key_id": key_id,
-                "key": str(ledger.key_path),
-                "note": cp.note,
-            }
-        )
+        doc: dict[str, Any] = {
+            "size": cp.size,
+            "root": cp.root.hex(),
+            "origin": cp.origin,
+            "key_id": key_id,
+            "key": str(ledger.key_path),
+            "note": cp.note,
+        }
+        if stamp is not None:
+            doc["timestamp"] = stamp
+        _echo_json(doc)
     else:
         click.echo(cp.note, nl=False)
+        if stamp is not None:
+            by = stamp["tsa"] or "signature unchecked: no --tsa-cert"
+            click.echo(f"timestamp {stamp['gen_time']} serial {stamp['serial']} ({by})")
 
 
 @trace.command()

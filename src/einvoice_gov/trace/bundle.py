@@ -29,6 +29,7 @@ from einvoice_gov.trace.checkpoints import (
     parse_note,
     pinned_path,
     read_pinned,
+    read_pinned_timestamps,
 )
 from einvoice_gov.trace.ledger import Ledger
 from einvoice_gov.trace.lifecycle import flow as lifecycle_flow
@@ -58,7 +59,9 @@ Check it with Python 3.11+ and the `cryptography` package:
 (pass the log's public key obtained from its owner by another channel; without --key the
 key inside the bundle is used and only the bundle's own consistency is proven). Add
 `--checkpoint FILE` with a checkpoint note you received earlier to prove that the log was
-not rewritten since.
+not rewritten since. When the bundle holds RFC 3161 timestamps of its checkpoints, add
+`--tsa-cert FILE` with the certificate of the timestamp authority (obtained from it) to
+prove that each timestamped checkpoint existed at the time the authority signed.
 
 What a successful check proves: every entry listed is in the log the key signed, unchanged,
 at its position; the invoice's entries are complete from its first entry to its last one
@@ -85,6 +88,24 @@ def _referenced_files(data: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(v, str) and len(v) == 64:
             out.append((v, role))
     return out
+
+
+def _timestamps(store: Store, key_path: Path, cps: list[Checkpoint]) -> list[dict[str, str]]:
+    """The RFC 3161 tokens of the bundle's checkpoints, each with the note it timestamps."""
+    import base64
+
+    notes = {c.size: c.note for c in cps}
+    tokens: dict[bytes, str] = {}
+    for c, token in read_pinned_timestamps(pinned_path(key_path)):
+        if c.origin == store.origin and notes.get(c.size) == c.note:
+            tokens.setdefault(token, c.note)
+    for st in store.timestamps():
+        if st.size in notes:
+            tokens.setdefault(st.token, notes[st.size])
+    return [
+        {"checkpoint": note, "token": base64.b64encode(token).decode("ascii")}
+        for token, note in tokens.items()
+    ]
 
 
 def export_bundle(
@@ -159,6 +180,9 @@ def export_bundle(
         "files": [],
         "summary": summary.as_dict() if summary else None,
     }
+    stamps = _timestamps(store, ledger.key_path, [cp, *(earlier[s] for s in sorted(earlier))])
+    if stamps:
+        doc["timestamps"] = stamps
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=".bundle-", suffix=".zip")

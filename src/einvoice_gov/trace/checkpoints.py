@@ -44,6 +44,7 @@ __all__ = [
     "pinned_path",
     "public_key_path",
     "read_pinned",
+    "read_pinned_timestamps",
     "sign_checkpoint",
 ]
 
@@ -281,16 +282,43 @@ def load_public_key(key_path: str | Path, name: str) -> PublicKey | None:
     return None
 
 
-def append_pinned(key_path: str | Path, cp: Checkpoint) -> None:
-    """Append a signed checkpoint to ``<stem>.checkpoints`` and fsync it."""
+def append_pinned(key_path: str | Path, cp: Checkpoint, timestamp: bytes | None = None) -> None:
+    """Append a signed checkpoint to ``<stem>.checkpoints`` and fsync it.
+
+    With ``timestamp`` (an RFC 3161 token over the note, DER), the line also carries it as
+    ``"timestamp"`` (base64); readers that do not know the key still read the checkpoint.
+    """
     path = pinned_path(key_path)
-    line = json.dumps({"size": cp.size, "root": cp.root.hex(), "note": cp.note}) + "\n"
+    obj: dict[str, Any] = {"size": cp.size, "root": cp.root.hex(), "note": cp.note}
+    if timestamp is not None:
+        obj["timestamp"] = base64.b64encode(timestamp).decode("ascii")
+    line = json.dumps(obj) + "\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         os.write(fd, line.encode())
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def read_pinned_timestamps(path: str | Path) -> list[tuple[Checkpoint, bytes]]:
+    """The timestamp tokens of a pinned file, each with the checkpoint of its line."""
+    out: list[tuple[Checkpoint, bytes]] = []
+    p = Path(path)
+    if not p.exists():
+        return out
+    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        if '"timestamp"' not in line:
+            continue
+        try:
+            obj: Any = json.loads(line)
+            if "timestamp" in obj:
+                out.append(
+                    (parse_note(obj["note"]), base64.b64decode(obj["timestamp"], validate=True))
+                )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise IntegrityError(f"{p}:{n}: unreadable pinned timestamp: {exc}") from exc
+    return out
 
 
 def read_pinned(path: str | Path) -> list[Checkpoint]:

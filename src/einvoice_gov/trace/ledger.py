@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from einvoice_gov.errors import IntegrityError, StoreError
 from einvoice_gov.trace.chain import Ack
@@ -28,6 +28,11 @@ from einvoice_gov.trace.checkpoints import (
 )
 from einvoice_gov.trace.events import Event, now_rfc3339
 from einvoice_gov.trace.stores import Store, sqlite_path
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from einvoice_gov.trace.timestamp import TokenInfo
 
 __all__ = ["KEY_ENV", "STORE_ENV", "Ledger", "default_key_path"]
 
@@ -148,3 +153,28 @@ class Ledger:
         append_pinned(self.key_path, cp)
         stored = self.store.add_checkpoint(cp.size, cp.root, cp.note)
         return parse_note(stored.note)
+
+    def timestamp(
+        self,
+        tsa_url: str,
+        *,
+        tsa_cert: x509.Certificate | None = None,
+        timeout: float = 30.0,
+    ) -> tuple[Checkpoint, TokenInfo]:
+        """Sign (or reuse) the checkpoint of the current log and have a TSA timestamp it.
+
+        The RFC 3161 token covers the UTF-8 bytes of the signed checkpoint note; it is kept
+        beside the key with the checkpoint (pinned file) and in the store. Given ``tsa_cert``
+        the token's signature is checked before it is kept. Raises
+        `einvoice_gov.trace.timestamp.TimestampError` when the TSA fails or its answer does
+        not check, and what `checkpoint` raises.
+        """
+        from einvoice_gov.trace.timestamp import request_token
+
+        cp = self.checkpoint()
+        token, info = request_token(
+            tsa_url, cp.note.encode("utf-8"), tsa_cert=tsa_cert, timeout=timeout
+        )
+        append_pinned(self.key_path, cp, timestamp=token)
+        self.store.add_timestamp(cp.size, token)
+        return cp, info

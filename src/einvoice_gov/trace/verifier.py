@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from einvoice_gov.trace import scan as _scan
 from einvoice_gov.trace.chain import GENESIS_PREV
@@ -35,6 +35,7 @@ from einvoice_gov.trace.checkpoints import (
     parse_note,
     pinned_path,
     read_pinned,
+    read_pinned_timestamps,
 )
 from einvoice_gov.trace.merkle import EMPTY_ROOT
 from einvoice_gov.trace.scan import (
@@ -47,6 +48,9 @@ from einvoice_gov.trace.scan import (
 )
 from einvoice_gov.trace.scan import Bad as _Bad
 from einvoice_gov.trace.stores import RawBlock, Store
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = ["VerifyResult", "explain_entry", "scan_log", "verify", "verify_rows"]
 
@@ -65,6 +69,8 @@ class VerifyResult:
     latest_checkpoint: int | None = None
     signatures: str = "unchecked"  # checked | unchecked
     warnings: list[str] = field(default_factory=list)
+    #: RFC 3161 timestamps of checkpoints: {size, gen_time, serial, tsa, signature, sources}
+    timestamps: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +84,7 @@ class VerifyResult:
             "latest_checkpoint": self.latest_checkpoint,
             "signatures": self.signatures,
             "warnings": self.warnings,
+            "timestamps": self.timestamps,
         }
 
 
@@ -293,6 +300,66 @@ def verify_parallel(
     return count, (prev if count else None), roots
 
 
+def _timestamps(
+    store: Store,
+    cps: list[tuple[Checkpoint, str]],
+    pinned_files: list[Path],
+    tsa_cert: x509.Certificate | None,
+    warnings: list[str],
+) -> tuple[list[dict[str, Any]], _Bad | None]:
+    """Check every timestamp token (database and pinned files) against its checkpoint note."""
+    found: dict[bytes, tuple[int, list[str]]] = {}  # token -> (size, sources)
+    for st in store.timestamps():
+        found.setdefault(st.token, (st.size, []))[1].append("database")
+    for pf in pinned_files:
+        try:
+            for cp, token in read_pinned_timestamps(pf):
+                found.setdefault(token, (cp.size, []))[1].append(str(pf))
+        except Exception as exc:  # an unreadable pinned file is a finding, not a crash
+            warnings.append(f"pinned timestamps {pf}: {exc}")
+    if not found:
+        return [], None
+    from einvoice_gov.trace.timestamp import TimestampError, check_token
+
+    notes: dict[int, list[str]] = {}
+    for cp, _src in cps:
+        if cp.note not in notes.setdefault(cp.size, []):
+            notes[cp.size].append(cp.note)
+    out: list[dict[str, Any]] = []
+    bad: _Bad | None = None
+    for token, (size, sources) in sorted(found.items(), key=lambda kv: kv[1][0]):
+        where = ", ".join(sources)
+        error = f"no checkpoint of size {size} is known"
+        info = None
+        for note in notes.get(size, []):
+            try:
+                info = check_token(token, note.encode("utf-8"), tsa_cert)
+                break
+            except TimestampError as exc:
+                error = str(exc)
+        if info is None:
+            bad = bad or _Bad(
+                None, "checkpoint_invalid", f"timestamp of checkpoint {size} ({where}): {error}"
+            )
+            continue
+        out.append(
+            {
+                "size": size,
+                "gen_time": info.gen_time_text(),
+                "serial": info.serial,
+                "tsa": info.tsa,
+                "signature": info.signature,
+                "sources": sources,
+            }
+        )
+    if tsa_cert is None and out:
+        warnings.append(
+            "timestamp signatures not checked: give the timestamp authority's certificate "
+            "(--tsa-cert)"
+        )
+    return out, bad
+
+
 def _default_key_path(store: Store) -> Path | None:
     from einvoice_gov.trace.ledger import default_key_path
 
@@ -306,6 +373,7 @@ def verify(
     pinned: Sequence[str | Path] = (),
     public_key: PublicKey | None = None,
     jobs: int | None = None,
+    tsa_cert: x509.Certificate | None = None,
 ) -> VerifyResult:
     """Verify the whole log (see module doc).
 
@@ -314,6 +382,8 @@ def verify(
     auditor's copy). ``public_key``: a verifier key to use instead of the ``.pub`` file.
     ``jobs``: worker processes for a large log (default: up to 4, by CPU count, from
     `PARALLEL_MIN` entries; 1 = a single pass). The result is the same either way.
+    ``tsa_cert``: the certificate of the timestamp authority whose tokens (RFC 3161) are kept
+    beside the checkpoints; without it their signatures are not checked.
     """
     origin = store.origin
     key_path = Path(key) if key is not None else _default_key_path(store)
@@ -382,6 +452,7 @@ def verify(
         if src != "database" and cp.size not in db_sizes:
             warnings.append(f"checkpoint {cp.size} from {src} is missing from the database")
     sizes = sorted(by_size)
+    stamps, bad_ts = _timestamps(store, cps, pinned_files, tsa_cert, warnings)
 
     # -- the chain ------------------------------------------------------------------------------
     try:
@@ -411,6 +482,7 @@ def verify(
                 latest_checkpoint=sizes[-1] if sizes else None,
                 signatures=signatures,
                 warnings=warnings,
+                timestamps=stamps,
             )
         result = VerifyResult(
             ok=True,
@@ -420,6 +492,7 @@ def verify(
             latest_checkpoint=sizes[-1] if sizes else None,
             signatures=signatures,
             warnings=warnings,
+            timestamps=stamps,
         )
         if bad_cp is not None:
             raise bad_cp
@@ -440,6 +513,8 @@ def verify(
                     "(rewritten after signing)",
                 )
             good = size
+        if bad_ts is not None:
+            raise bad_ts
         if count and (not sizes or sizes[-1] < count):
             result.warnings.append(
                 f"entries {sizes[-1] if sizes else 0} to {count - 1} are not covered by a "

@@ -4,7 +4,7 @@
 Usage::
 
     python verify_bundle.py BUNDLE.zip [--key VERIFIER_KEY|FILE] [--checkpoint NOTE_FILE]...
-                                       [--json]
+                                       [--tsa-cert TSA_CERT] [--json]
 
 Needs only Python 3.11+ and the ``cryptography`` package; it reads nothing but the bundle and
 the files named on the command line (no database, no network, no einvoice-gov import). It is
@@ -18,8 +18,12 @@ the signed root at its position; (3) each entry is RFC 8785 canonical JSON, belo
 log and invoice, and the entries link to one another through ``inv_prev`` from the invoice's
 first entry on; (4) every earlier checkpoint in the bundle, and every one given with
 --checkpoint, is consistent with the signed checkpoint (RFC 9162 consistency proof); (5) the
-enclosed files hash to their names. Lifecycle remarks (a payment before the deposit, a status
-after a refusal) are printed as warnings.
+enclosed files hash to their names; (6) each RFC 3161 timestamp token in the bundle covers one
+of its signed checkpoints (the SHA-256 of the note, the CMS message digest) and, with
+--tsa-cert (the timestamp authority's certificate, PEM or DER), carries that authority's
+signature, binds its certificate and falls within its validity: the checkpoint existed at the
+token's time. Lifecycle remarks (a payment before the deposit, a status after a refusal) are
+printed as warnings.
 
 Exit status: 0 verified, 1 verification failed, 2 unreadable bundle or bad usage.
 """
@@ -221,6 +225,150 @@ def parse_checkpoint(note: str, key: Key) -> tuple[str, int, bytes]:
     raise ValueError(f"no signature by key {key.name}")
 
 
+# -- RFC 3161 timestamp tokens (a small DER reader, CMS SignedData, written for this script) --
+
+OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
+OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"
+OID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
+OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+OID_ESS_V1 = "1.2.840.113549.1.9.16.2.12"
+OID_ESS_V2 = "1.2.840.113549.1.9.16.2.47"
+HASHES = {
+    "2.16.840.1.101.3.4.2.1": "sha256",
+    "2.16.840.1.101.3.4.2.2": "sha384",
+    "2.16.840.1.101.3.4.2.3": "sha512",
+}
+SIG_HASH = {  # signature algorithm -> hash (None: the signer's digest algorithm)
+    "1.2.840.113549.1.1.1": None,
+    "1.2.840.113549.1.1.11": "sha256",
+    "1.2.840.113549.1.1.12": "sha384",
+    "1.2.840.113549.1.1.13": "sha512",
+    "1.2.840.10045.2.1": None,
+    "1.2.840.10045.4.3.2": "sha256",
+    "1.2.840.10045.4.3.3": "sha384",
+    "1.2.840.10045.4.3.4": "sha512",
+    "1.3.101.112": None,
+}
+
+
+def der_items(data: bytes) -> list[tuple[int, bytes, bytes]]:
+    """The (tag, content, whole encoding) of each element in ``data`` (definite lengths)."""
+    out, i = [], 0
+    while i < len(data):
+        tag, n, j = data[i], data[i + 1], i + 2
+        if tag & 0x1F == 0x1F or n == 0x80:
+            raise ValueError("not DER")
+        if n & 0x80:
+            k = n & 0x7F
+            n, j = int.from_bytes(data[j : j + k], "big"), j + k
+        if j + n > len(data):
+            raise ValueError("truncated DER")
+        out.append((tag, data[j : j + n], data[i : j + n]))
+        i = j + n
+    return out
+
+
+def der_oid(content: bytes) -> str:
+    arcs, n = [], 0
+    for b in content:
+        n = n << 7 | (b & 0x7F)
+        if not b & 0x80:
+            arcs.append(n)
+            n = 0
+    first = min(arcs[0] // 40, 2)
+    return ".".join(map(str, [first, arcs[0] - 40 * first, *arcs[1:]]))
+
+
+def _seq(tlv: tuple[int, bytes, bytes], tag: int = 0x30) -> list[tuple[int, bytes, bytes]]:
+    if tlv[0] != tag:
+        raise ValueError(f"expected DER tag {tag:#x}, found {tlv[0]:#x}")
+    return der_items(tlv[1])
+
+
+def check_timestamp(token: bytes, note: bytes, cert: Any | None) -> str:
+    """The token's genTime once it is checked against the note (and the TSA certificate)."""
+    from datetime import UTC, datetime
+
+    (ci,) = der_items(token)
+    ct, content = _seq(ci)
+    if der_oid(ct[1]) != OID_SIGNED_DATA:
+        raise ValueError("not a CMS SignedData")
+    sd = _seq(_seq(content, 0xA0)[0])
+    encap = _seq(sd[2])
+    if der_oid(encap[0][1]) != OID_TST_INFO:
+        raise ValueError("the signed content is not a TSTInfo")
+    tst = _seq(encap[1], 0xA0)[0]
+    if tst[0] != 0x04:
+        raise ValueError("the TSTInfo is not an OCTET STRING")
+    tst_der = tst[1]
+    info = _seq(der_items(tst_der)[0])
+    imprint = _seq(info[2])
+    alg = der_oid(_seq(imprint[0])[0][1])
+    if alg not in HASHES or hashlib.new(HASHES[alg], note).digest() != imprint[1][1]:
+        raise ValueError("the token timestamps other bytes (message imprint)")
+    gen = info[4][1].decode("ascii")
+    when = datetime.strptime(gen.split(".")[0].rstrip("Z"), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    signers = _seq(sd[-1], 0x31)
+    if len(signers) != 1:
+        raise ValueError("a timestamp token carries exactly one signature")
+    si = _seq(signers[0])
+    digest = HASHES.get(der_oid(_seq(si[2])[0][1]))
+    if digest is None or si[3][0] != 0xA0:
+        raise ValueError("unsupported digest or no signed attributes")
+    attrs = {}
+    for a in der_items(si[3][1]):
+        oid_, values = _seq(a)
+        attrs[der_oid(oid_[1])] = der_items(values[1])
+    if der_oid(attrs.get(OID_CONTENT_TYPE, [(0, b"", b"")])[0][1]) != OID_TST_INFO:
+        raise ValueError("the signed content type is not TSTInfo")
+    if (
+        attrs.get(OID_MESSAGE_DIGEST, [(0, b"", b"")])[0][1]
+        != hashlib.new(digest, tst_der).digest()
+    ):
+        raise ValueError("the signed digest does not match the TSTInfo")
+    if cert is None:
+        return gen
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cert_der = cert.public_bytes(Encoding.DER)
+    if OID_ESS_V2 in attrs:
+        ess = der_items(_seq(_seq(attrs[OID_ESS_V2][0])[0])[0][1])
+        h = "sha256"
+        if ess[0][0] == 0x30:
+            h = HASHES.get(der_oid(_seq(ess[0])[0][1]), "?")
+            ess = ess[1:]
+        bound = h in hashlib.algorithms_available and hashlib.new(h, cert_der).digest() == ess[0][1]
+    elif OID_ESS_V1 in attrs:
+        ess = der_items(_seq(_seq(attrs[OID_ESS_V1][0])[0])[0][1])
+        bound = hashlib.sha1(cert_der, usedforsecurity=False).digest() == ess[0][1]
+    else:
+        bound = False
+    if not bound:
+        raise ValueError("the token does not bind this TSA certificate (signingCertificate)")
+    eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    if not eku.critical or [u.dotted_string for u in eku.value] != ["1.3.6.1.5.5.7.3.8"]:
+        raise ValueError("the certificate is not a timestamp authority's (timeStamping EKU)")
+    if not cert.not_valid_before_utc <= when <= cert.not_valid_after_utc:
+        raise ValueError("genTime is outside the TSA certificate's validity")
+    sig_alg = der_oid(_seq(si[4])[0][1])
+    if sig_alg not in SIG_HASH:
+        raise ValueError(f"unsupported signature algorithm {sig_alg}")
+    h = getattr(hashes, (SIG_HASH[sig_alg] or digest).upper())()
+    signed, sig, key = b"\x31" + si[3][2][1:], si[5][1], cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        key.verify(sig, signed, padding.PKCS1v15(), h)
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        key.verify(sig, signed, ec.ECDSA(h))
+    elif isinstance(key, ed25519.Ed25519PublicKey):
+        key.verify(sig, signed)
+    else:
+        raise ValueError("unsupported TSA key type")
+    return gen
+
+
 # -- the checks ----------------------------------------------------------------------------------
 
 
@@ -235,7 +383,10 @@ class Report:
 
 
 def check_bundle(
-    path: str, key_text: str | None = None, pinned: list[str] | None = None
+    path: str,
+    key_text: str | None = None,
+    pinned: list[str] | None = None,
+    tsa_cert: Any | None = None,
 ) -> tuple[Report, dict[str, Any]]:
     rep = Report()
     with zipfile.ZipFile(path) as z:
@@ -350,6 +501,30 @@ def check_bundle(
                 else:
                     rep.facts.append(f"{note_path}: your checkpoint of size {m} is a prefix")
 
+        signed_notes = {doc["checkpoint"]} | {it["checkpoint"] for it in doc.get("consistency", [])}
+        stamps = doc.get("timestamps", [])
+        for item in stamps:
+            note = item["checkpoint"]
+            try:
+                _o, m, _r = parse_checkpoint(note, key)
+            except ValueError as exc:
+                rep.fail(f"timestamped checkpoint: {exc}")
+                continue
+            if note not in signed_notes:
+                rep.fail(f"the timestamp of checkpoint {m} covers a note the bundle does not prove")
+                continue
+            try:
+                gen = check_timestamp(base64.b64decode(item["token"]), note.encode(), tsa_cert)
+            except Exception as exc:  # any malformed or failing token is a failure
+                rep.fail(f"the timestamp of checkpoint {m} does not check: {exc}")
+                continue
+            by = "its signature checked" if tsa_cert is not None else "signature NOT checked"
+            rep.facts.append(f"checkpoint {m} existed at {gen} (RFC 3161 timestamp, {by})")
+        if stamps and tsa_cert is None:
+            rep.warnings.append(
+                "timestamps not proven: pass --tsa-cert with the timestamp authority's certificate"
+            )
+
         for f in doc.get("files", []):
             name = f["path"]
             if name not in members:
@@ -380,8 +555,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("bundle")
     ap.add_argument("--key", help="the log's verifier key (name+id+base64) or a file holding it")
     ap.add_argument("--checkpoint", action="append", default=[], help="a checkpoint note you hold")
+    ap.add_argument("--tsa-cert", help="the timestamp authority's certificate (PEM or DER)")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
     args = ap.parse_args(argv)
+    cert = None
+    if args.tsa_cert:
+        from cryptography import x509
+
+        try:
+            with open(args.tsa_cert, "rb") as fb:
+                raw = fb.read()
+            cert = (
+                x509.load_pem_x509_certificate(raw)
+                if b"-----BEGIN" in raw
+                else x509.load_der_x509_certificate(raw)
+            )
+        except (OSError, ValueError) as exc:
+            print(f"cannot read the TSA certificate: {exc}", file=sys.stderr)
+            return 2
     key_text = args.key
     if key_text and "+" not in key_text:
         try:
@@ -391,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cannot read the key: {exc}", file=sys.stderr)
             return 2
     try:
-        rep, _doc = check_bundle(args.bundle, key_text, args.checkpoint)
+        rep, _doc = check_bundle(args.bundle, key_text, args.checkpoint, cert)
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
         if args.json:
             print(json.dumps({"ok": False, "errors": [f"unreadable bundle: {exc}"]}))

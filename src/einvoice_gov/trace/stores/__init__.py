@@ -28,6 +28,7 @@ __all__ = [
     "RawBlock",
     "Store",
     "StoredCheckpoint",
+    "StoredTimestamp",
     "open_store",
     "sqlite_path",
 ]
@@ -42,6 +43,15 @@ class StoredCheckpoint:
     size: int
     root: bytes
     note: str
+    created: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTimestamp:
+    """An RFC 3161 timestamp token (DER) over the checkpoint of ``size`` (see `timestamp`)."""
+
+    size: int
+    token: bytes
     created: str
 
 
@@ -139,6 +149,14 @@ class Store(Protocol):
 
     def checkpoints(self) -> list[StoredCheckpoint]:
         """Every stored checkpoint, by size."""
+        ...
+
+    def add_timestamp(self, size: int, token: bytes) -> None:
+        """Keep a timestamp token of the checkpoint of ``size`` (once; append-only)."""
+        ...
+
+    def timestamps(self) -> list[StoredTimestamp]:
+        """Every stored timestamp token, by size then arrival."""
         ...
 
     def close(self) -> None: ...

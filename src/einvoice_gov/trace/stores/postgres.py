@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from einvoice_gov.errors import StoreError
 from einvoice_gov.trace.chain import Ack, Entry, Row, plan_append
 from einvoice_gov.trace.events import Event
-from einvoice_gov.trace.stores import RawBlock, StoredCheckpoint
+from einvoice_gov.trace.stores import RawBlock, StoredCheckpoint, StoredTimestamp
 
 __all__ = ["PostgresStore"]
 
@@ -85,6 +85,22 @@ _DDL: Final = [
     """CREATE TRIGGER trace_checkpoints_no_change BEFORE UPDATE OR DELETE ON trace_checkpoints
        FOR EACH ROW EXECUTE FUNCTION trace_refuse()""",
     """CREATE TRIGGER trace_checkpoints_no_truncate BEFORE TRUNCATE ON trace_checkpoints
+       FOR EACH STATEMENT EXECUTE FUNCTION trace_refuse()""",
+]
+
+
+#: created on the first timestamp (an optional extra: stores without one keep schema 1)
+_TIMESTAMPS_DDL: Final = [
+    """CREATE TABLE IF NOT EXISTS trace_timestamps (
+        id bigserial PRIMARY KEY,
+        size bigint NOT NULL,
+        token bytea NOT NULL,
+        created text NOT NULL
+    )""",
+    """CREATE OR REPLACE TRIGGER trace_timestamps_no_change
+       BEFORE UPDATE OR DELETE ON trace_timestamps
+       FOR EACH ROW EXECUTE FUNCTION trace_refuse()""",
+    """CREATE OR REPLACE TRIGGER trace_timestamps_no_truncate BEFORE TRUNCATE ON trace_timestamps
        FOR EACH STATEMENT EXECUTE FUNCTION trace_refuse()""",
 ]
 
@@ -369,6 +385,39 @@ class PostgresStore:
             "SELECT size, root, note, created FROM trace_checkpoints ORDER BY size"
         ).fetchall()
         return [StoredCheckpoint(int(r[0]), bytes(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+    def add_timestamp(self, size: int, token: bytes) -> None:
+        psycopg = self._psycopg
+        try:
+            with self._conn.transaction():
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+                if not self._has_timestamps():
+                    for sql in _TIMESTAMPS_DDL:
+                        self._conn.execute(sql)
+                self._conn.execute(
+                    "INSERT INTO trace_timestamps (size, token, created) "
+                    "SELECT %s, %s, %s WHERE NOT EXISTS "
+                    "(SELECT 1 FROM trace_timestamps WHERE size = %s AND token = %s)",
+                    (size, token, _now(), size, token),
+                )
+        except psycopg.Error as exc:
+            raise StoreError(f"storing a timestamp in {self._url} failed: {exc}") from exc
+
+    def _has_timestamps(self) -> bool:
+        row = self._conn.execute(
+            "SELECT count(*) FROM pg_catalog.pg_tables "
+            "WHERE schemaname = %s AND tablename = 'trace_timestamps'",
+            (self.schema,),
+        ).fetchone()
+        return bool(row and row[0])
+
+    def timestamps(self) -> list[StoredTimestamp]:
+        if not self._has_timestamps():
+            return []
+        rows = self._conn.execute(
+            "SELECT size, token, created FROM trace_timestamps ORDER BY size, id"
+        ).fetchall()
+        return [StoredTimestamp(int(r[0]), bytes(r[1]), str(r[2])) for r in rows]
 
     # -- lifetime -----------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from typing import Any, Final, Self
 from einvoice_gov.errors import StoreError
 from einvoice_gov.trace.chain import Ack, Entry, Row, plan_append
 from einvoice_gov.trace.events import Event
-from einvoice_gov.trace.stores import RawBlock, StoredCheckpoint
+from einvoice_gov.trace.stores import RawBlock, StoredCheckpoint, StoredTimestamp
 
 __all__ = ["SQLiteStore"]
 
@@ -80,6 +80,21 @@ MIGRATIONS: Final[list[tuple[int, list[str]]]] = [
                BEGIN SELECT RAISE(ABORT, 'einvoice-trace: checkpoints are append-only'); END""",
         ],
     ),
+]
+
+
+#: created on the first timestamp (an optional extra: stores without one keep schema 1)
+_TIMESTAMPS_DDL: Final = [
+    """CREATE TABLE IF NOT EXISTS trace_timestamps (
+        size INTEGER NOT NULL,
+        token BLOB NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (size, token)
+    )""",
+    """CREATE TRIGGER IF NOT EXISTS trace_timestamps_no_update BEFORE UPDATE ON trace_timestamps
+       BEGIN SELECT RAISE(ABORT, 'einvoice-trace: timestamps are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS trace_timestamps_no_delete BEFORE DELETE ON trace_timestamps
+       BEGIN SELECT RAISE(ABORT, 'einvoice-trace: timestamps are append-only'); END""",
 ]
 
 
@@ -362,6 +377,32 @@ class SQLiteStore:
             StoredCheckpoint(int(r[0]), bytes(r[1]), str(r[2]), str(r[3]))
             for r in self._conn.execute(
                 "SELECT size, root, note, created FROM trace_checkpoints ORDER BY size"
+            )
+        ]
+
+    def add_timestamp(self, size: int, token: bytes) -> None:
+        try:
+            with self._write_txn() as cur:
+                for sql in _TIMESTAMPS_DDL:
+                    cur.execute(sql)
+                cur.execute(
+                    "INSERT OR IGNORE INTO trace_timestamps (size, token, created) "
+                    "VALUES (?, ?, ?)",
+                    (size, token, _now()),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"storing a timestamp in {self.path} failed: {exc}") from exc
+
+    def timestamps(self) -> list[StoredTimestamp]:
+        has = self._conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trace_timestamps'"
+        ).fetchone()[0]
+        if not has:
+            return []
+        return [
+            StoredTimestamp(int(r[0]), bytes(r[1]), str(r[2]))
+            for r in self._conn.execute(
+                "SELECT size, token, created FROM trace_timestamps ORDER BY size, rowid"
             )
         ]
 
