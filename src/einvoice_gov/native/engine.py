@@ -139,24 +139,42 @@ class CompiledStage:
                 self._doc = self._resolve([])
             _fire(self._doc, d, d, g, out)
         by_pid = self._by_pid
-        attrs = self.attr_rules
-        for n in d.elems:
-            e = by_pid.get(n.pid)
+        # elements grouped by path id: the rules that can fire are resolved once per path
+        for pid, nodes in d.bypid.items():
+            e = by_pid.get(pid)
             if e is None:
-                e = _path_entries(self, n.pid, n)
+                if pid < 0:  # path table full: resolved per element
+                    for n in nodes:
+                        _fire(_path_entries(self, pid, n), n, d, g, out)
+                    continue
+                e = _path_entries(self, pid, nodes[0])
             if e:
-                for cands in e:
-                    for m, r in cands:
-                        if m is None or m(n, d, g):
+                if len(e) == 1:
+                    cands = e[0]
+                    if len(cands) == 1 and cands[0][0] is None:
+                        r = cands[0][1]
+                        for n in nodes:
                             r(n, d, g, out)
-                            break
-            if attrs and n.anodes:
-                for a in n.anodes:
-                    ea = self._by_attr.get((n.pid, a.tag))
-                    if ea is None:
-                        ea = _attr_entries(self, n, a)
-                    if ea:
-                        _fire(ea, a, d, g, out)
+                        continue
+                for n in nodes:
+                    for cands in e:
+                        for m, r in cands:
+                            if m is None or m(n, d, g):
+                                r(n, d, g, out)
+                                break
+        if self.attr_rules:
+            by_attr = self._by_attr
+            for n in d.elems:
+                if n.anodes:
+                    for a in n.anodes:
+                        ea = by_attr.get((n.pid, a.tag))
+                        if ea is None:
+                            ea = _attr_entries(self, n, a)
+                        if ea:
+                            _fire(ea, a, d, g, out)
+        if len(out) > 1:
+            # document order, then the artefact's order of patterns and asserts
+            out.sort(key=_hit_order)
         return out
 
     def run(self, d: runtime.Doc) -> list[Any]:
@@ -186,6 +204,10 @@ class CompiledStage:
                 )
             )
         return results
+
+
+def _hit_order(h: tuple[int, Any, str | None]) -> tuple[int, int]:
+    return (h[1].pos, h[0])
 
 
 def _fire(entries: tuple[Any, ...], n: Any, d: runtime.Doc, g: Any, out: list[Any]) -> None:
@@ -467,23 +489,42 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+class Prepared:
+    """A document's node tree for the stages of one check, freed as soon as the check drops it.
+
+    The tree has reference cycles (a node and its parent); left alone it would wait for the
+    cyclic garbage collector, whose passes then walk every tree still pending. This handle is
+    not part of any cycle: when the check releases it, it breaks the tree's cycles and
+    reference counting frees the whole tree at once.
+    """
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: runtime.Doc) -> None:
+        self.doc = doc
+
+    def __del__(self) -> None:
+        self.doc.release()
+
+
 class NativeEngine:
     """``--engine native``: the artefacts compiled to Python, run on a light node tree."""
 
     name = "native"
 
-    def prepare(self, doc: Any) -> runtime.Doc | None:
+    def prepare(self, doc: Any) -> Prepared | None:
         if doc.tree is None:
             return None
-        return runtime.build(doc.tree)
+        return Prepared(runtime.build(doc.tree))
 
     def run(self, spec: Any, doc: Any, prepared: Any) -> list[Any] | None:
         if prepared is None:
             return None
+        d = prepared.doc if type(prepared) is Prepared else prepared
         fn = HANDWRITTEN.get(spec.key)
         if fn is not None:
-            return fn(prepared)
+            return fn(d)
         st = stage(spec.key)
         if st is None:
             return None
-        return st.run(prepared)
+        return st.run(d)

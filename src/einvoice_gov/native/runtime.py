@@ -100,7 +100,7 @@ class XDate:
 class Doc:
     """The document node."""
 
-    __slots__ = ("_aidx", "_idx", "by", "elems", "kids", "memo", "pos", "root", "tree")
+    __slots__ = ("_aidx", "_idx", "by", "bypid", "elems", "kids", "memo", "pos", "root", "tree")
 
     root: Node
 
@@ -121,11 +121,23 @@ class Doc:
         self.memo: dict[str, Any] = {}
         #: elements by expanded name, in document order
         self._idx: dict[str, list[Node]] = {}
+        #: elements by path id (:func:`path_id`), in document order
+        self.bypid: dict[int, list[Node]] = {}
         self._aidx: dict[str, list[Attr]] | None = None
 
     @property
     def sv(self) -> str:
         return "".join(k.sv for k in self.kids)
+
+    def release(self) -> None:
+        """Break the tree's reference cycles (node ↔ parent, attribute ↔ element) so that
+        reference counting frees it at once, without waiting for (and costing) the cyclic
+        garbage collector. The tree is unusable afterwards."""
+        for n in self.elems:
+            n.parent = None
+            for a in n.anodes:
+                a.parent = None
+        self.memo.clear()
 
 
 _NO_KIDS: list[Node] = []
@@ -227,65 +239,102 @@ def path_id(parent: int, tag: str) -> int:
 
 
 def build(tree: etree._ElementTree | etree._Element) -> Doc:
-    """The node tree of a parsed document (one pass over lxml)."""
+    """The node tree of a parsed document, in one flat pass over lxml's ``iter()``.
+
+    No recursion: ``iter()`` yields the subtree in document order and ``len(el)`` says how many
+    children (elements, comments, processing instructions) each element has, so the parent of
+    every node is the top of a stack of (element, children still to come). Elements are also
+    grouped by path id (:attr:`Doc.bypid`, what the compiled stages dispatch on) and by name.
+    """
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     doc = Doc()
     elems = doc.elems
     index = doc._idx
+    bypid = doc.bypid
     paths = _PATHS
-    counter = [1]
-
-    def walk(el: etree._Element, parent: Node | Doc, ppid: int) -> Node:
-        tag: str = el.tag
-        pos = counter[0]
+    new = object.__new__
+    node_t = Node
+    attr_t = Attr
+    no_kids = _NO_KIDS
+    no_by = _NO_BY
+    no_attrs = _NO_ATTRS
+    no_attr_by = _NO_ATTR_BY
+    stack: list[tuple[Node | Doc, int, int]] = []
+    push = stack.append
+    pop = stack.pop
+    cur: Node | Doc = doc  # the element whose children come now, its path id, how many left
+    cpid = 0
+    rem = 1
+    pos = 0
+    for el in root.iter():
+        p = cur
+        ppid = cpid
+        rem -= 1
+        if rem == 0 and stack:
+            # el is p's last child: after el's subtree come the children of an ancestor
+            cur, cpid, rem = pop()
+        tag = el.tag
+        if tag.__class__ is not str:
+            continue  # comment, processing instruction
+        pos += 1
         pid = paths.get((ppid, tag))
         if pid is None:
             pid = path_id(ppid, tag)
-        n = Node(tag, parent, el, pos, pid)
+        n = new(node_t)
+        n.tag = tag
+        n.parent = p
+        n.el = el
+        n.pos = pos
+        n.pid = pid
+        n._pfx = False
         elems.append(n)
         lst = index.get(tag)
         if lst is None:
             index[tag] = [n]
         else:
             lst.append(n)
+        lst = bypid.get(pid)
+        if lst is None:
+            bypid[pid] = [n]
+        else:
+            lst.append(n)
+        p.kids.append(n)
+        lst = p.by.get(tag)
+        if lst is None:
+            p.by[tag] = [n]
+        else:
+            lst.append(n)
         items = el.items()
         if items:
-            k = pos
             anodes: list[Attr] = []
             attrs: dict[str, Attr] = {}
             for name, value in items:
-                k += 1
-                a = Attr(str(name), n, str(value), k)
+                pos += 1
+                a = new(attr_t)
+                a.tag = name
+                a.parent = n
+                a.sv = value
+                a.pos = pos
                 anodes.append(a)
-                attrs[a.tag] = a
+                attrs[name] = a
             n.anodes = anodes
             n.attrs = attrs
-            counter[0] = k + 1
         else:
-            counter[0] = pos + 1
-        if len(el):
-            kids: list[Node] = []
-            by: dict[str, list[Node]] = {}
-            for ch in el:
-                if ch.tag.__class__ is str:
-                    c = walk(ch, n, pid)
-                    kids.append(c)
-                    lst = by.get(c.tag)
-                    if lst is None:
-                        by[c.tag] = [c]
-                    else:
-                        lst.append(c)
-            if kids:
-                n.kids = kids
-                n.by = by
+            n.anodes = no_attrs
+            n.attrs = no_attr_by
+        nk = len(el)
+        if nk:
+            n.kids = []
+            n.by = {}
+            push((cur, cpid, rem))
+            cur = n
+            cpid = pid
+            rem = nk
         else:
+            n.kids = no_kids
+            n.by = no_by
             n.sv = el.text or ""
-        return n
-
-    r = walk(root, doc, 0)
-    doc.kids.append(r)
-    doc.by[r.tag] = [r]
-    doc.root = r
+    doc.root = doc.kids[0]
     return doc
 
 
