@@ -134,9 +134,9 @@ class Doc:
         reference counting frees it at once, without waiting for (and costing) the cyclic
         garbage collector. The tree is unusable afterwards."""
         for n in self.elems:
-            n.parent = None
+            n.parent = None  # type: ignore[assignment]
             for a in n.anodes:
-                a.parent = None
+                a.parent = None  # type: ignore[assignment]
         self.memo.clear()
 
 
@@ -304,7 +304,7 @@ def build(tree: etree._ElementTree | etree._Element) -> Doc:
             p.by[tag] = [n]
         else:
             lst.append(n)
-        items = el.items()
+        items: list[tuple[str, str]] = el.items()  # type: ignore[assignment]
         if items:
             anodes: list[Attr] = []
             attrs: dict[str, Attr] = {}
