@@ -9,9 +9,14 @@ For each stored row, in seq order:
    ``prev`` link, ``inv_prev`` link to the previous entry of the same invoice, ``log`` origin,
    and the indexed columns ``event_id``, ``invoice``, ``type``).
 
+The pass itself is `einvoice_gov.trace.scan` (bulk blocks, a row path as the reference); large
+logs are split over processes and the ranges stitched (`verify_parallel`).
+
 Then every checkpoint (from the database and from the pinned file beside the key) must carry a
 valid signature of the log's key, name this log, cover no more entries than the log holds
-(tail truncation) and sign the Merkle root recomputed over its first ``size`` entries.
+(tail truncation) and sign the Merkle root recomputed over its first ``size`` entries; every
+RFC 3161 timestamp token kept beside a checkpoint must timestamp that checkpoint's note (and,
+given the authority's certificate, carry its signature).
 
 The result locates the first bad position. `verify` never raises on tampering: it reports.
 """
