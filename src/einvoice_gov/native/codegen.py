@@ -368,6 +368,29 @@ def _calls_artefact_code(a: Any) -> bool:
     return False
 
 
+_CHEAP_CALLS = frozenset(("not", "exists", "empty", "boolean", "count"))
+
+
+def _cheap(a: Ast) -> bool:
+    """A context-free expression no dearer to compute than a memo is to read: a test or count
+    of a node list (the list itself is memoized), ``//name`` and ``//@name`` (the name
+    indexes)."""
+    if a[0] == "call":
+        return a[1] in _CHEAP_CALLS and len(a[2]) == 1 and a[2][0][0] in ("path", "filter", "union")
+    if a[0] == "path":
+        left, right = a[1], a[2]
+        return (
+            left[0] == "path"
+            and left[1] == ("root",)
+            and left[2] == _DOS
+            and right[0] == "step"
+            and right[1] in ("child", "attribute")
+            and right[2][0] == "name"
+            and not right[3]
+        )
+    return False
+
+
 def _worth(a: Ast) -> bool:
     """Costly enough to be worth sharing (not a bare child or attribute step)."""
     if a[0] == "step":
@@ -481,6 +504,14 @@ class Gen:
         if op in _SHAREABLE and _worth(a) and not (self.precise and _lazy_sensitive(a)):
             key, deps = self.info(a)
             if not deps.ctx and not deps.cur and not deps.vars:
+                if _cheap(a):
+                    # as cheap as reading a memo: computed in place (its parts are memoized)
+                    meth = getattr(self, "e_" + op.replace("-", "_"), None)
+                    return meth(a, sc)  # type: ignore[misc,no-any-return]
+                if op in ("path", "filter"):
+                    found = self._indexed(a)
+                    if found is not None:
+                        return found, "nodes"
                 if not self.in_memo or op in ("path", "filter", "union"):
                     return self.memo_ref(a, key)
                 meth = getattr(self, "e_" + op.replace("-", "_"), None)
@@ -519,11 +550,7 @@ class Gen:
             saved = self.cse, self.precise, self.in_memo
             self.cse, self.precise, self.in_memo = {}, False, True
             try:
-                found = self._indexed(a)
-                if found is not None:
-                    code, kind = found, "nodes"
-                else:
-                    code, kind = self._expr_plain(a, Scope(None, "node", None, {}))
+                code, kind = self._expr_plain(a, Scope(None, "node", None, {}))
                 if kind == "seq1":
                     code, kind = f"[{code}]", "seq"
             finally:
@@ -841,13 +868,11 @@ class Gen:
         if ky == "str" and kx in ("nodes", "node") and op in ("=", "!="):
             if kx == "node":
                 return f"({x}.sv {pyop} {y})", "bool"
-            v = self.fresh("n")
-            return f"any({v}.sv {pyop} {y} for {v} in {x})", "bool"
+            return self._sv_any(op, x, y), "bool"
         if kx == "str" and ky in ("nodes", "node") and op in ("=", "!="):
             if ky == "node":
                 return f"({x} {pyop} {y}.sv)", "bool"
-            v = self.fresh("n")
-            return f"any({x} {pyop} {v}.sv for {v} in {y})", "bool"
+            return self._sv_any(op, y, x), "bool"
         if kx == "str" and ky == "str":
             return f"({x} {pyop} {y})", "bool"
         if kx == "int" and ky == "int":
@@ -930,26 +955,30 @@ class Gen:
             if kx == "str" and ky == "strs":
                 return f"({x} in {y})"
             if kx in ("nodes", "opt") and const_y:
-                v = self.fresh("n")
                 k = self.const(f"frozenset({y})")
-                return f"any({v}.sv in {k} for {v} in {x})"
+                return f"R.sv_in({x}, {k})"
             if kx == "node" and const_y:
                 k = self.const(f"frozenset({y})")
                 return f"({x}.sv in {k})"
             if ky in ("nodes", "opt") and const_x:
-                v = self.fresh("n")
                 k = self.const(f"frozenset({x})")
-                return f"any({v}.sv in {k} for {v} in {y})"
+                return f"R.sv_in({y}, {k})"
         if kx in ("nodes", "opt") and ky == "str" and lit_y:
-            v = self.fresh("n")
-            return f"any({v}.sv {pyop} {y} for {v} in {x})"
+            return self._sv_any(op, x, y)
         if ky in ("nodes", "opt") and kx == "str" and lit_x:
-            v = self.fresh("n")
-            return f"any({x} {pyop} {v}.sv for {v} in {y})"
+            return self._sv_any(op, y, x)
         if kx == "strs" and ky == "str" and lit_y:
-            v = self.fresh("t")
-            return f"any({v} {pyop} {y} for {v} in {x})"
+            return f"R.str_any_ne({x}, {y})" if op == "!=" else f"({y} in {x})"
         return None
+
+    @staticmethod
+    def _sv_any(op: str, nodes: str, s: str) -> str:
+        """``nodes = s`` / ``nodes != s``: some node's string value is / is not s."""
+        m = _ATTR_CALL.fullmatch(nodes)
+        if m is not None:  # one attribute, maybe absent
+            fn = "R.attr_eq" if op == "=" else "R.attr_ne"
+            return f"{fn}({m.group(1)}, {m.group(2)}, {s})"
+        return f"R.sv_eq({nodes}, {s})" if op == "=" else f"R.sv_ne({nodes}, {s})"
 
     def e_vcmp(self, a: Ast, sc: Scope) -> tuple[str, str]:
         op = a[1]
@@ -1167,6 +1196,8 @@ class Gen:
         if axis not in funcs:
             raise CompileError(f"unsupported axis {axis}")
         if axis in ("descendant", "descendant-or-self") and test[0] == "name":
+            if cv == "D":  # from the document node: the name index itself
+                return f"D._idx.get({test[1]!r}, R.EMPTY)", "nodes"
             return (
                 f"R.descendants_named({cv}, {test[1]!r}, {axis == 'descendant-or-self'})",
                 "nodes",

@@ -558,6 +558,49 @@ def sv_opt(seq: Sequence[Any]) -> str:
     return seq[0].sv if seq else ""
 
 
+def sv_eq(nodes: Iterable[Any], s: str) -> bool:
+    """``nodes = s`` for a string s: some node's string value is s."""
+    for n in nodes:  # noqa: SIM110 (a loop: no generator to create)
+        if n.sv == s:
+            return True
+    return False
+
+
+def sv_ne(nodes: Iterable[Any], s: str) -> bool:
+    """``nodes != s`` for a string s: some node's string value is not s."""
+    for n in nodes:  # noqa: SIM110 (a loop: no generator to create)
+        if n.sv != s:
+            return True
+    return False
+
+
+def sv_in(nodes: Iterable[Any], codes: frozenset[str]) -> bool:
+    """``nodes = ('a', 'b', ...)``: some node's string value is one of the strings."""
+    for n in nodes:  # noqa: SIM110 (a loop: no generator to create)
+        if n.sv in codes:
+            return True
+    return False
+
+
+def attr_eq(n: Any, name: str, s: str) -> bool:
+    """``@name = s``: the attribute is present and its value is s."""
+    a = n.attrs.get(name)
+    return a is not None and a.sv == s
+
+
+def attr_ne(n: Any, name: str, s: str) -> bool:
+    """``@name != s``: the attribute is present and its value is not s."""
+    a = n.attrs.get(name)
+    return a is not None and a.sv != s
+
+
+def str_any_ne(strs: Iterable[str], s: str) -> bool:
+    for t in strs:  # noqa: SIM110 (a loop: no generator to create)
+        if t != s:
+            return True
+    return False
+
+
 def in_codes(s: str, codes: frozenset[str]) -> bool:
     """``normalize-space(s)`` is one of ``codes`` (codes hold no whitespace)."""
     return s in codes or norm_ws(s) in codes
