@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from einvoice_gov.native import xpath
+from einvoice_gov.native import runtime, xpath
 from einvoice_gov.native.version import COMPILER_VERSION as COMPILER_VERSION
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
@@ -1443,6 +1443,29 @@ class Gen:
             lines.append(f"    return {self.as_bool(res, rk)}")
         else:
             lines.append(f"    return {self.as_seq(res, rk)}")
+        pure = all(p[1] in ("xs:string?", "xs:string") for p in fn.params) and not any(
+            re.search(r"\bD\b", ln) for ln in lines[1:]
+        )
+        if pure and params:
+            # a function of its string arguments only (no document, no other function): its
+            # results are kept per process, keyed by the arguments (plain str only)
+            lines[0] = f"def _{pyname}(D, {', '.join(params)}):"
+            key = params[0] if len(params) == 1 else f"({', '.join(params)})"
+            strs = " and ".join(f"{x}.__class__ is str" for x in params)
+            lines += [
+                "",
+                f"_M_{pyname}: dict = {{}}",
+                "",
+                f"def {pyname}(D, {', '.join(params)}):",
+                f"    if {strs}:",
+                f"        r = _M_{pyname}.get({key}, R.MISS)",
+                "        if r is R.MISS:",
+                f"            r = _{pyname}(D, {', '.join(params)})",
+                f"            if len(_M_{pyname}) < 4096:",
+                f"                _M_{pyname}[{key}] = r",
+                "        return r",
+                f"    return _{pyname}(D, {', '.join(params)})",
+            ]
         self.fn_lines += [*lines, ""]
         return pyname
 
@@ -1584,10 +1607,37 @@ class Gen:
             out.append(self.as_str(*self.ex(args[n], sc)))
         return out
 
+    def _literal_regex(self, args: list[Ast], n: int) -> str | None:
+        """A module constant holding the compiled pattern when the pattern (the second
+        argument) and the flags (argument ``n``, if any) are literals that compile; None
+        otherwise (compiled at run time)."""
+        pat = args[1]
+        flags = args[n] if len(args) > n else ("lit", "")
+        if not (pat[0] == "lit" and isinstance(pat[1], str)):
+            return None
+        if not (flags[0] == "lit" and isinstance(flags[1], str)):
+            return None
+        try:
+            runtime.xsd_regex(pat[1], flags[1])
+        except runtime.XPathError:
+            return None
+        return self.const(f"R.xsd_regex({pat[1]!r}, {flags[1]!r})")
+
     def f_matches(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        k = self._literal_regex(args, 2)
+        if k is not None:
+            return f"({k}.search({self.as_str(*self.ex(args[0], sc))}) is not None)", "bool"
         return f"R.matches({', '.join(self._regex_args(args, sc, 2))})", "bool"
 
     def f_replace(self, args: list[Ast], sc: Scope) -> tuple[str, str]:
+        k = self._literal_regex(args, 3)
+        repl = args[2]
+        if k is not None and repl[0] == "lit" and isinstance(repl[1], str):
+            pat = args[1][1]
+            flags = args[3][1] if len(args) > 3 else ""
+            if not runtime.xsd_regex(pat, flags).match(""):
+                py_repl = runtime.replacement(repl[1])
+                return f"{k}.sub({py_repl!r}, {self.as_str(*self.ex(args[0], sc))})", "str"
         return f"R.replace({', '.join(self._regex_args(args, sc, 3))})", "str"
 
     def f_tokenize(self, args: list[Ast], sc: Scope) -> tuple[str, str]:

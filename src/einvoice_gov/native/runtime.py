@@ -1423,8 +1423,12 @@ def replace(s: str, pattern: str, repl: str, flags: str = "") -> str:
     rx = xsd_regex(pattern, flags)
     if rx.match(""):
         raise XPathError("FORX0003", "regular expression matches the empty string")
-    py_repl = re.sub(r"\\(.)|\$(\d)", lambda m: m.group(1) or "\\" + m.group(2), repl)
-    return rx.sub(py_repl, s)
+    return rx.sub(replacement(repl), s)
+
+
+def replacement(repl: str) -> str:
+    """An XPath replacement string (``$1``, ``\\$``) as a Python ``re.sub`` template."""
+    return re.sub(r"\\(.)|\$(\d)", lambda m: m.group(1) or "\\" + m.group(2), repl)
 
 
 def tokenize(s: str, pattern: str, flags: str = "") -> list[str]:
@@ -1584,6 +1588,8 @@ def sv(n: Any) -> str:
 
 
 EMPTY: list[Any] = []
+#: "no value" for the caches of the generated code
+MISS = object()
 
 
 def is_nan(x: Any) -> bool:
