@@ -209,9 +209,19 @@ _ATTR_CALL = re.compile(r"R\.attr\(([A-Za-z_][A-Za-z_0-9]*), ('[^'\\]*')\)")
 _SWAP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
+_STR_LIT = re.compile(r"'(?:[^'\\\n]|\\.)*'")
+_CONST_LIST = re.compile(r"\[(?:\s*(?:-?\d+(?:\.\d+)?|'(?:[^'\\\n]|\\.)*')\s*,?)*\]")
+
+
 def _simple(code: str) -> bool:
-    """A Python expression without side effects or errors (a literal or a constant name)."""
-    return code.isidentifier() or code.lstrip("-").replace(".", "", 1).isdigit()
+    """A Python expression without side effects or errors: a name, a number or string
+    literal, a list of them."""
+    return (
+        code.isidentifier()
+        or code.lstrip("-").replace(".", "", 1).isdigit()
+        or _STR_LIT.fullmatch(code) is not None
+        or _CONST_LIST.fullmatch(code) is not None
+    )
 
 
 _BOOL_CALLS = {
