@@ -401,6 +401,32 @@ def _cheap(a: Ast) -> bool:
     return False
 
 
+def _depth(a: Ast) -> tuple[str, int] | None:
+    """(base, depth) when every node of ``a`` lies at the same depth below one base node (the
+    document, or the context node) along child (or attribute, self) steps: such nodes are never
+    ancestors of one another, and a union of them is sorted by ``merge_nodes``. None otherwise.
+    """
+    op = a[0]
+    if op in ("root", "ctx"):
+        return (op, 0)
+    if op == "step":
+        if a[1] in ("child", "attribute"):
+            return ("ctx", 1)
+        return ("ctx", 0) if a[1] == "self" else None
+    if op == "path":
+        left = _depth(a[1])
+        right = _depth(a[2]) if a[2][0] == "step" else None
+        if left is None or right is None:
+            return None
+        return (left[0], left[1] + right[1])
+    if op == "union":
+        x, y = _depth(a[1]), _depth(a[2])
+        return x if x is not None and x == y else None
+    if op == "filter":
+        return _depth(a[1])
+    return None
+
+
 def _worth(a: Ast) -> bool:
     """Costly enough to be worth sharing (not a bare child or attribute step)."""
     if a[0] == "step":
@@ -1381,7 +1407,7 @@ class Gen:
             return (
                 a[2][0] == "step" and a[2][1] in ("child", "attribute", "self") and self._flat(a[1])
             )
-        return a[0] in ("root", "ctx")
+        return a[0] in ("root", "ctx") or _depth(a) is not None
 
     # functions ------------------------------------------------------------------------------
 

@@ -461,6 +461,22 @@ def stage(key: str) -> CompiledStage | None:
         return st
 
 
+def clear_value_caches() -> None:
+    """Forget every value kept across documents: the results of the artefacts' functions of
+    strings (per loaded stage) and the parsed numbers and dates. Compiled code, dispatch
+    tables and regular expressions stay. For benchmarks that must not reuse a previous run's
+    values; a long-running process never needs it (the caches are bounded)."""
+    with _lock:
+        for st in _stages.values():
+            if st is not None:
+                for name, value in vars(st.module).items():
+                    if name.startswith("_M_") and isinstance(value, dict):
+                        value.clear()
+    runtime.str_to_dec.cache_clear()
+    runtime.str_to_dbl.cache_clear()
+    runtime.str_to_date.cache_clear()
+
+
 def warm(keys: list[str] | None = None) -> list[str]:
     """Compile (into the cache) and load every native stage, or the given artefact keys.
 

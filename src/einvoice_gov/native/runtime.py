@@ -349,7 +349,19 @@ def doc_of(n: Any) -> Doc:
 
 
 def sort_nodes(nodes: Iterable[Any]) -> list[Any]:
-    """Document order without duplicates."""
+    """Document order without duplicates (a list already so is returned as it is)."""
+    if nodes.__class__ is list:
+        if len(nodes) < 2:
+            return nodes
+        it = iter(nodes)
+        p = next(it).pos
+        for x in it:
+            q = x.pos
+            if q <= p:
+                break
+            p = q
+        else:
+            return nodes
     seen: dict[int, Any] = {}
     for n in nodes:
         seen[n.pos] = n
