@@ -911,6 +911,12 @@ class Gen:
             return self._sv_any(op, y, x), "bool"
         if kx == "str" and ky == "str":
             return f"({x} {pyop} {y})", "bool"
+        if kx in ("nodes", "node") and ky in ("nodes", "node") and op in ("=", "!="):
+            # untyped values of nodes on both sides compare as strings
+            if kx == "node" and ky == "node":
+                return f"({x}.sv {pyop} {y}.sv)", "bool"
+            fn = "R.nodes_eq" if op == "=" else "R.nodes_ne"
+            return f"{fn}({self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "bool"
         if kx == "int" and ky == "int":
             return f"({x} {pyop} {y})", "bool"
         if kx in ("int", "num") and ky in ("int", "num"):

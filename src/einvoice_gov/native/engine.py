@@ -64,6 +64,10 @@ class CompiledStage:
         self.match: tuple[Any, ...] = module.MATCH
         self.patterns: tuple[tuple[str, tuple[int, ...]], ...] = module.PATTERNS
         self.globals_ = module.globals_
+        #: the per-process results of the artefact's functions of strings (see codegen)
+        self.value_caches: list[dict[Any, Any]] = [
+            v for k, v in vars(module).items() if k.startswith("_M_") and isinstance(v, dict)
+        ]
         # per pattern: candidate rule keys by the name their last step tests, and the keys of
         # rules whose last step has no name (wildcards), each list in priority order
         self._by_name: list[tuple[dict[tuple[bool, str], list[int]], list[int]]] = []
@@ -469,9 +473,8 @@ def clear_value_caches() -> None:
     with _lock:
         for st in _stages.values():
             if st is not None:
-                for name, value in vars(st.module).items():
-                    if name.startswith("_M_") and isinstance(value, dict):
-                        value.clear()
+                for cache in st.value_caches:
+                    cache.clear()
     runtime.str_to_dec.cache_clear()
     runtime.str_to_dbl.cache_clear()
     runtime.str_to_date.cache_clear()

@@ -594,6 +594,27 @@ def sv_in(nodes: Iterable[Any], codes: frozenset[str]) -> bool:
     return False
 
 
+def nodes_eq(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    """``a = b`` for two node lists: some pair of nodes with the same string value."""
+    if not a or not b:
+        return False
+    if len(b) == 1:
+        return sv_eq(a, b[0].sv)
+    values = {y.sv for y in b}
+    for x in a:  # noqa: SIM110 (a loop: no generator to create)
+        if x.sv in values:
+            return True
+    return False
+
+
+def nodes_ne(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    """``a != b`` for two node lists: some pair of nodes with different string values."""
+    if not a or not b:
+        return False
+    first = a[0].sv
+    return any(x.sv != first for x in a) or any(y.sv != first for y in b)
+
+
 def attr_eq(n: Any, name: str, s: str) -> bool:
     """``@name = s``: the attribute is present and its value is s."""
     a = n.attrs.get(name)
