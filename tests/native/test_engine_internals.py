@@ -132,5 +132,29 @@ def test_damaged_code_cache_is_rebuilt(tmp_path: Path) -> None:
     assert mod.X == 42
     # the rewritten file is valid again and used as is
     data = code_files[0].read_bytes()
-    assert engine._code(src).co_filename == str(src)
+    assert engine._code(src)[0].co_filename == str(src)
     assert code_files[0].read_bytes() == data
+
+
+def test_lazy_functions_load_on_first_call(tmp_path: Path) -> None:
+    """Rule bodies and match functions of a generated module are unmarshalled on first call;
+    a stub called directly (as the tables hold it) runs the real function."""
+    src = tmp_path / "lazy.py"
+    src.write_text(
+        "def r0(n, D, G, out):\n    out.append((n, D, G))\n\n"
+        "def m0(n, D, G):\n    return n == 1\n\n"
+        "def fn_0(D, a0):\n    return a0 * 2\n\n"
+        "RULES = ((m0, r0),)\n",
+        encoding="utf-8",
+    )
+    for attempt in ("compiled", "from the code file"):
+        mod = engine._import(src, f"_einvoice_test_lazy_{attempt.split()[0]}")
+        m0, r0 = mod.RULES[0]
+        assert r0.__code__ is not mod.fn_0.__code__  # a stub, not yet loaded
+        assert "out.append" not in repr(r0.__code__.co_consts)
+        out: list[Any] = []
+        r0(1, 2, 3, out)  # through the stub
+        assert out == [(1, 2, 3)], attempt
+        assert engine.real(r0) is mod.r0 and mod.r0 is not r0
+        assert engine.real(m0)(1, None, None) is True
+        assert engine.real(mod.fn_0) is mod.fn_0 and mod.fn_0(None, 21) == 42

@@ -6,6 +6,7 @@ import contextlib
 import importlib.util
 import marshal
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -97,6 +98,11 @@ class CompiledStage:
                     wild.append(k)
             self._by_name.append((by_name, wild))
         self._rank = {k: i for _name, keys in self.patterns for i, k in enumerate(keys)}
+        #: per rule key, its patterns as plain name paths when all of them are (see _simple)
+        self._simple = [_simple_alts(alts) for alts in self.match]
+        #: per last name, the candidate keys of every pattern in priority order (wildcard
+        #: rules merged in), computed on first need
+        self._keys_for: dict[tuple[bool, str], tuple[list[int], ...]] = {}
         self._lock = threading.Lock()
         self._by_pid: dict[int, tuple[Any, ...]] = {}
         self._by_attr: dict[tuple[int, str], tuple[Any, ...]] = {}
@@ -106,23 +112,37 @@ class CompiledStage:
         """Per pattern, the rules that can match a node with this path (see class doc)."""
         entries = []
         rank = self._rank.__getitem__
-        for by_name, wild in self._by_name:
-            if path:
-                keys = by_name.get((path[-1][1], path[-1][0]), [])
-                if wild:
-                    keys = sorted({*keys, *wild}, key=rank)
-            else:
-                keys = sorted({*wild, *(k for ks in by_name.values() for k in ks)}, key=rank)
+        tags = tuple(t for t, _a in path)
+        last_attr = bool(path) and path[-1][1]
+        if path:
+            name = (path[-1][1], path[-1][0])
+            per_pattern = self._keys_for.get(name)
+            if per_pattern is None:
+                per_pattern = self._keys_for[name] = tuple(
+                    sorted({*by_name.get(name, ()), *wild}, key=rank) if wild else by_name[name]
+                    for by_name, wild in self._by_name
+                    if wild or name in by_name
+                )
+        else:
+            per_pattern = tuple(
+                sorted({*wild, *(k for ks in by_name.values() for k in ks)}, key=rank)
+                for by_name, wild in self._by_name
+            )
+        for keys in per_pattern:
             cands = []
             for k in keys:
-                st = static_match(self.match[k], path)
+                simple = self._simple[k]
+                if simple is not None:
+                    st = _simple_match(simple, tags, last_attr)
+                else:
+                    st = static_match(self.match[k], path)
                 if st is False:
                     continue
                 m, r = self.rules[k]
                 if st is True:
-                    cands.append((None, r))
+                    cands.append((None, real(r)))
                     break
-                cands.append((m, r))
+                cands.append((real(m), real(r)))
             if cands:
                 entries.append(tuple(cands))
         return tuple(entries)
@@ -262,6 +282,48 @@ def _attr_entries(st: CompiledStage, n: runtime.Node, a: runtime.Attr) -> tuple[
     return e
 
 
+def _simple_alts(alts: tuple[Any, ...]) -> tuple[tuple[tuple[str, ...], bool, bool], ...] | None:
+    """A rule's path patterns as (names, whole path, has predicates) when every one is a plain
+    path of child steps by name (``a/b``, ``/a/b``, ``//a/b``) without tag conditions; None
+    otherwise (decided by :func:`static_match`)."""
+    out = []
+    for anchored, steps in alts:
+        if not steps:
+            return None
+        tags = []
+        dynamic = False
+        for i, (conn, axis, test, tagconds, dyn) in enumerate(steps):
+            if axis != "child" or test[0] != "name" or tagconds:
+                return None
+            if i > 0 and conn != "/":
+                return None
+            tags.append(test[1])
+            dynamic = dynamic or bool(dyn)
+        out.append((tuple(tags), anchored and steps[0][0] == "/", dynamic))
+    return tuple(out)
+
+
+def _simple_match(
+    alts: tuple[tuple[tuple[str, ...], bool, bool], ...], tags: tuple[str, ...], last_attr: bool
+) -> bool | None:
+    """:func:`static_match` for plain name paths: the element's path ends with (or, anchored,
+    is) the pattern's names."""
+    if last_attr or not tags:
+        return False
+    res: bool | None = False
+    for names, whole, dynamic in alts:
+        n = len(names)
+        if whole:
+            if tags != names:
+                continue
+        elif len(tags) < n or tags[-n:] != names:
+            continue
+        if not dynamic:
+            return True
+        res = None
+    return res
+
+
 def static_match(alts: tuple[Any, ...], path: list[tuple[str, bool]]) -> bool | None:
     """Whether a rule's pattern matches a node with this path of names: True, False, or None
     (the names fit but a predicate on values decides: call the match function)."""
@@ -385,12 +447,37 @@ def _code_header(src: Path) -> bytes:
     return importlib.util.MAGIC_NUMBER + f"{st.st_size}:{st.st_mtime_ns}\n".encode()
 
 
-def _code(path: Path) -> types.CodeType:
-    """The code object of a generated module, from its marshal'ed copy beside it when current.
+#: the functions of a generated module loaded on first call: rule bodies and match functions
+_LAZY_NAME = re.compile(r"[rm]\d+")
+#: the code every lazy function has until it is loaded (its name is a keyword default)
+_STUB_SRC = "def _stub(*args, _name=None):\n    return _LAZY(_name)(*args)\n"
+
+
+def _split(code: types.CodeType) -> tuple[types.CodeType, types.CodeType, dict[str, bytes]]:
+    """The module code with each rule body and match function replaced by one shared stub,
+    the stub, and the marshal'ed code of each replaced function (unmarshalled on first call:
+    a document needs only the rules of the element paths it has)."""
+    stub = next(
+        c for c in compile(_STUB_SRC, "<lazy>", "exec").co_consts if isinstance(c, types.CodeType)
+    )
+    chunks: dict[str, bytes] = {}
+    consts = []
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType) and _LAZY_NAME.fullmatch(c.co_name):
+            chunks[c.co_name] = marshal.dumps(c)
+            consts.append(stub)
+        else:
+            consts.append(c)
+    return code.replace(co_consts=tuple(consts)), stub, chunks
+
+
+def _code(path: Path) -> tuple[types.CodeType, types.CodeType | None, dict[str, bytes]]:
+    """The code of a generated module (see :func:`_split`), from its marshal'ed copy beside it
+    when current.
 
     Python's own bytecode cache is not relied upon (``PYTHONDONTWRITEBYTECODE`` or a read-only
-    ``__pycache__`` would make every start compile a megabyte of source again): the code object
-    is written next to the module as ``<name>.<cache_tag>.code`` and read back with
+    ``__pycache__`` would make every start compile a megabyte of source again): the code is
+    written next to the module as ``<name>.<cache_tag>.code`` and read back with
     :mod:`marshal`, keyed by the interpreter's magic number and the source's size and mtime.
     """
     bin_path = path.with_name(f"{path.stem}.{sys.implementation.cache_tag}.code")
@@ -401,15 +488,22 @@ def _code(path: Path) -> types.CodeType:
         data = b""
     if data.startswith(header):
         try:
-            code = marshal.loads(memoryview(data)[len(header) :])
+            got = marshal.loads(memoryview(data)[len(header) :])
         except (EOFError, ValueError, TypeError):
-            code = None
-        if isinstance(code, types.CodeType):
-            return code
+            got = None
+        if (
+            isinstance(got, tuple)
+            and len(got) == 3
+            and isinstance(got[0], types.CodeType)
+            and isinstance(got[1], types.CodeType)
+            and isinstance(got[2], dict)
+        ):
+            return got
     code = compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+    split = _split(code)
     with contextlib.suppress(OSError):
-        _write_bytes(bin_path, header + marshal.dumps(code))
-    return code
+        _write_bytes(bin_path, header + marshal.dumps(split))
+    return split
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -427,13 +521,42 @@ def _write_bytes(path: Path, data: bytes) -> None:
 def _import(path: Path, name: str) -> types.ModuleType:
     mod = types.ModuleType(name)
     mod.__file__ = str(path)
+    ns = mod.__dict__
+    code, stub, chunks = _code(path)
+    lock = threading.Lock()
+
+    def load(fname: str) -> Callable[..., Any]:
+        """The real function of a lazy one (unmarshalled on first use, then kept)."""
+        fn = ns.get(fname)
+        if fn is not None and getattr(fn, "__code__", None) is not stub:
+            return fn  # type: ignore[no-any-return]
+        with lock:
+            fn = ns.get(fname)
+            if fn is None or fn.__code__ is stub:
+                fn = types.FunctionType(marshal.loads(chunks[fname]), ns, fname)
+                ns[fname] = fn
+        return fn
+
+    ns["_LAZY"] = load
     sys.modules[name] = mod
     try:
-        exec(_code(path), mod.__dict__)
+        exec(code, ns)
     except BaseException:
         sys.modules.pop(name, None)
         raise
+    for fname, fn in list(ns.items()):
+        if isinstance(fn, types.FunctionType) and fn.__code__ is stub:
+            fn.__kwdefaults__ = {"_name": fname}
+            fn.__name__ = fn.__qualname__ = fname
     return mod
+
+
+def real(fn: Any) -> Any:
+    """The loaded function behind a lazy stub of a generated module (or ``fn`` itself)."""
+    kw = getattr(fn, "__kwdefaults__", None)
+    if kw and "_name" in kw:
+        return fn.__globals__["_LAZY"](kw["_name"])
+    return fn
 
 
 def stage(key: str) -> CompiledStage | None:
