@@ -1387,6 +1387,16 @@ class Gen:
                 and (self._flat(left))
             )
             y = self.fresh("y")
+            tag = (
+                right[2][1]
+                if right[0] == "step" and right[1] == "child" and right[2][0] == "name"
+                else None
+            )
+            if tag is not None and rc == f"{v}.by.get({tag!r}, R.EMPTY)" and lk != "seq":
+                # src/name: the named children of each node, in order (one call, no
+                # comprehension)
+                code = f"R.kids({src}, {tag!r})"
+                return (code, "nodes") if flat or unordered else (f"R.sort_nodes({code})", "nodes")
             if flat or unordered:
                 kind = "opt" if single and rk == "opt" else "nodes"
                 return f"[{y} for {v} in {src} for {y} in {rc}]", kind

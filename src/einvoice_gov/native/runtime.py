@@ -570,6 +570,19 @@ def sv_opt(seq: Sequence[Any]) -> str:
     return seq[0].sv if seq else ""
 
 
+def kids(nodes: Sequence[Any], tag: str) -> list[Any]:
+    """``nodes/tag``: the children named ``tag`` of each node, in order (for one node, its
+    own list: never modified)."""
+    if len(nodes) == 1:
+        return nodes[0].by.get(tag, EMPTY)  # type: ignore[no-any-return]
+    out: list[Any] = []
+    for n in nodes:
+        lst = n.by.get(tag)
+        if lst:
+            out += lst
+    return out
+
+
 def sv_eq(nodes: Iterable[Any], s: str) -> bool:
     """``nodes = s`` for a string s: some node's string value is s."""
     for n in nodes:  # noqa: SIM110 (a loop: no generator to create)
