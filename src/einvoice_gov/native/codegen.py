@@ -900,6 +900,17 @@ class Gen:
             return r, "bool"
         x, kx = self.fix(x, kx)
         y, ky = self.fix(y, ky)
+        # nodes vs true() / false(): each value cast to xs:boolean, in order
+        for (c1, k1), e2 in (((x, kx), a[3]), ((y, ky), a[2])):
+            if (
+                op in ("=", "!=")
+                and k1 == "nodes"
+                and e2[0] == "call"
+                and e2[1] in ("true", "false")
+                and not e2[2]
+            ):
+                fn = "R.sv_bool_eq" if op == "=" else "R.sv_bool_ne"
+                return f"{fn}({c1}, {e2[1] == 'true'})", "bool"
         # nodes vs string
         if ky == "str" and kx in ("nodes", "node") and op in ("=", "!="):
             if kx == "node":
@@ -1409,6 +1420,10 @@ class Gen:
             y = self.fresh("y")
             return f"[{y} for {v} in {src} for {y} in {rc}]", "strs"
         if rk in ("decopt", "decs"):
+            m = re.fullmatch(rf"R\.dec_opt\({v}\.by\.get\(('[^'\\]*'), R\.EMPTY\)\)", rc)
+            if m is not None and lk != "seq":
+                # src/xs:decimal(name): one call, no comprehension
+                return f"R.kids_dec({src}, {m.group(1)})", "decs"
             y = self.fresh("y")
             return f"[{y} for {v} in {src} for {y} in {rc}]", "decs"
         if rk in _DECS:

@@ -583,6 +583,35 @@ def kids(nodes: Sequence[Any], tag: str) -> list[Any]:
     return out
 
 
+def kids_dec(nodes: Sequence[Any], tag: str) -> list[Any]:
+    """``nodes/xs:decimal(tag)``: the decimal value of each node's one child ``tag``, in order
+    (XPTY0004 for a node with several, FORG0001 for a value that is no decimal)."""
+    out: list[Any] = []
+    for n in nodes:
+        lst = n.by.get(tag)
+        if lst:
+            if len(lst) > 1:
+                raise XPathError("XPTY0004", f"cannot cast a sequence of {len(lst)} items")
+            out.append(str_to_dec(lst[0].sv))
+    return out
+
+
+def sv_bool_eq(nodes: Iterable[Any], b: bool) -> bool:
+    """``nodes = true()`` (or ``false()``): some node's value cast to xs:boolean is b."""
+    for n in nodes:  # noqa: SIM110 (a loop: no generator to create)
+        if str_to_bool(n.sv) is b:
+            return True
+    return False
+
+
+def sv_bool_ne(nodes: Iterable[Any], b: bool) -> bool:
+    """``nodes != true()`` (or ``false()``): some node's value cast to xs:boolean is not b."""
+    for n in nodes:  # noqa: SIM110 (a loop: no generator to create)
+        if str_to_bool(n.sv) is not b:
+            return True
+    return False
+
+
 def sv_eq(nodes: Iterable[Any], s: str) -> bool:
     """``nodes = s`` for a string s: some node's string value is s."""
     for n in nodes:  # noqa: SIM110 (a loop: no generator to create)
