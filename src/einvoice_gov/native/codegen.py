@@ -386,7 +386,11 @@ def _cheap(a: Ast) -> bool:
     of a node list (the list itself is memoized), ``//name`` and ``//@name`` (the name
     indexes)."""
     if a[0] == "call":
-        return a[1] in _CHEAP_CALLS and len(a[2]) == 1 and a[2][0][0] in ("path", "filter", "union")
+        return (
+            a[1] in _CHEAP_CALLS
+            and len(a[2]) == 1
+            and (a[2][0][0] in ("path", "filter", "union") or _cheap(a[2][0]))
+        )
     if a[0] == "path":
         left, right = a[1], a[2]
         return (
@@ -1398,6 +1402,15 @@ class Gen:
                 and (self._flat(left))
             )
             y = self.fresh("y")
+            if (
+                right[0] == "step"
+                and right[1] == "attribute"
+                and right[2][0] == "name"
+                and not right[3]
+                and lk != "seq"
+            ):
+                # src/@name: at most one attribute per node, in the nodes' (document) order
+                return f"R.attrs_named({src}, {right[2][1]!r})", "nodes"
             tag = (
                 right[2][1]
                 if right[0] == "step" and right[1] == "child" and right[2][0] == "name"

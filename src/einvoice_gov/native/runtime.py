@@ -583,6 +583,16 @@ def kids(nodes: Sequence[Any], tag: str) -> list[Any]:
     return out
 
 
+def attrs_named(nodes: Iterable[Any], name: str) -> list[Any]:
+    """``nodes/@name``: the attribute ``name`` of each node that has it, in order."""
+    out = []
+    for n in nodes:
+        a = n.attrs.get(name)
+        if a is not None:
+            out.append(a)
+    return out
+
+
 def kids_dec(nodes: Sequence[Any], tag: str) -> list[Any]:
     """``nodes/xs:decimal(tag)``: the decimal value of each node's one child ``tag``, in order
     (XPTY0004 for a node with several, FORG0001 for a value that is no decimal)."""
