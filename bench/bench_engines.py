@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from einvoice_gov.formats.document import Document, load
 from einvoice_gov.validation.chains import ChainChoice, StageSpec, plan
@@ -42,6 +43,7 @@ def run_stages(engine: str, doc: Document, specs: list[StageSpec]) -> bool:
     done = False
     for spec in specs:
         if spec.kind == "xsd":
+            assert doc.tree is not None
             xsd.validate(spec.key, doc.tree)
             continue
         if not done:
@@ -86,11 +88,131 @@ def measure(
 COLD = True
 
 
+def _best(fn: Any, repeat: int, arg: Any = None, before: Any = None) -> float:
+    best = float("inf")
+    for _ in range(repeat + 1):  # the first run warms up and is not counted
+        if before is not None:
+            before()
+        t0 = time.perf_counter()
+        fn(arg) if arg is not None else fn()
+        t = time.perf_counter() - t0
+        if _ > 0:
+            best = min(best, t)
+    return best
+
+
+def breakdown(docs: list[Document], repeat: int) -> None:
+    """Where the native time goes, per syntax, and what no Python engine can go below.
+
+    Per document (mean of the best of ``repeat`` runs): one pass of lxml's ``iter()`` reading
+    each element's name and text (the least any Python code reading the document pays); the
+    native node tree; then, per stage of the chain, the stage with every rule body replaced by a
+    no-op (path dispatch, match functions, global variables) and the whole stage, with the
+    number of rule firings and of assert evaluations per document.
+    """
+    import types
+
+    from einvoice_gov.native import engine as native_engine
+    from einvoice_gov.native import runtime
+
+    def noop(n: Any, d: Any, g: Any, out: Any) -> None:
+        return None
+
+    for syn in ("ubl", "cii"):
+        group = [d for d in docs if d.syntax == syn]
+        if not group:
+            continue
+        roots = [d.tree.getroot() for d in group if d.tree is not None]
+
+        def walk(root: Any) -> None:
+            for el in root.iter():
+                _ = el.tag, el.text
+
+        lx = statistics.mean(_best(walk, repeat, r) for r in roots) * 1000
+        tb = statistics.mean(_best(runtime.build, repeat, r) for r in roots) * 1000
+        n_el = statistics.mean(len(runtime.build(r).elems) for r in roots)
+        print(
+            f"{syn}: {len(roots)} documents, {n_el:.0f} elements each; lxml iter() reading "
+            f"name and text: {lx:.3f} ms; native node tree: {tb:.3f} ms"
+        )
+        keys = [k for k in (f"en16931/{syn}", f"br-fr/{syn}") if native_engine.stage(k)]
+        for key in keys:
+            st = native_engine.stage(key)
+            assert st is not None
+            mod = types.ModuleType("noop")
+            mod.__dict__.update(vars(st.module))
+            mod.RULES = tuple((m, noop) for m, _r in st.rules)  # type: ignore[attr-defined]
+            bare = native_engine.CompiledStage(key, mod)
+            fired: list[int] = []
+
+            def counting(r: Any, fired: list[int] = fired) -> Any:
+                def run(node: Any, doc: Any, g: Any, out: Any) -> None:
+                    fired.append(id(r))
+                    r(node, doc, g, out)
+
+                return run
+
+            mod2 = types.ModuleType("count")
+            mod2.__dict__.update(vars(st.module))
+            mod2.RULES = tuple(  # type: ignore[attr-defined]
+                (m, counting(native_engine.real(r))) for m, r in st.rules
+            )
+            counter = native_engine.CompiledStage(key, mod2)
+            per_rule = _asserts_per_rule(st.module)
+            asserts = {
+                id(native_engine.real(r)): per_rule.get(native_engine.real(r).__name__, 0)
+                for _m, r in st.rules
+            }
+            trees = [runtime.build(r) for r in roots]
+            t_bare = t_full = 0.0
+            n_assert = 0
+            for tr in trees:
+                t_bare += _best(bare.hits, repeat, tr, tr.memo.clear)
+                t_full += _best(st.hits, repeat, tr, lambda tr=tr: _forget(tr))
+                fired.clear()
+                tr.memo.clear()
+                counter.hits(tr)
+                n_assert += sum(asserts.get(f, 0) for f in fired)
+            n = len(trees)
+            print(
+                f"  {key:14s} dispatch only {t_bare / n * 1000:6.3f} ms   whole stage "
+                f"{t_full / n * 1000:6.3f} ms   {n_assert / n:5.0f} assert evaluations "
+                f"({(t_full - t_bare) / max(n_assert, 1) * 1e6:4.2f} µs each)"
+            )
+
+
+def _forget(tree: Any) -> None:
+    """A first run on this tree: no memo, no value kept by a previous run."""
+    from einvoice_gov.native.engine import clear_value_caches
+
+    tree.memo.clear()
+    clear_value_caches()
+
+
+def _asserts_per_rule(module: Any) -> dict[str, int]:
+    """How many asserts each rule body of a compiled stage checks (from its source: the
+    distinct check indexes it reports; a "must not be present" family counts once)."""
+    import re
+
+    text = Path(module.__file__).read_text(encoding="utf-8")
+    out = {}
+    for m in re.finditer(r"^def (r\d+)\(n, D, G, out\):\n(.*?)(?=^def |^# |\Z)", text, re.M | re.S):
+        body = m.group(2)
+        n = len(set(re.findall(r"out\.append\(\((\d+), ", body)))
+        out[m.group(1)] = n + (1 if "R.absent_hits(" in body else 0)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path, action="append")
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also print where the native time goes and the floor of a pass over the document",
+    )
     ap.add_argument(
         "--warm-values",
         action="store_true",
@@ -117,6 +239,8 @@ def main() -> int:
         print("official engine not available", file=sys.stderr)
         return 1
     print(f"{len(docs)} documents")
+    if args.breakdown:
+        breakdown(docs, args.repeat)
     for label, choice, only_en in (
         ("EN 16931 stage", ChainChoice.EN16931, True),
         ("full French chain (XSD + rules + BR-FR)", ChainChoice.FR, False),
