@@ -213,6 +213,21 @@ _STR_LIT = re.compile(r"'(?:[^'\\\n]|\\.)*'")
 _CONST_LIST = re.compile(r"\[(?:\s*(?:-?\d+(?:\.\d+)?|'(?:[^'\\\n]|\\.)*')\s*,?)*\]")
 
 
+_VAR_READ = re.compile(r"\(([A-Za-z_]\w*) if \1\.__class__ is not _DF else R\.use\(\1\)\)")
+_NO_FAIL_TOKENS = re.compile(r"R\.kids\(|R\.parent\(|R\.EMPTY|\.by\.get\(|[A-Za-z_]\w*|[(), ]")
+
+
+def _var_read(code: str) -> bool:
+    """A variable read (plain or through the Deferred check): cheap, no side effect."""
+    return code.isidentifier() or _VAR_READ.fullmatch(code) is not None
+
+
+def _cannot_fail(code: str) -> bool:
+    """Child steps by name from nodes (``R.kids``, ``.by.get``, ``R.parent``): no error."""
+    rest = _STR_LIT.sub("", code)
+    return _NO_FAIL_TOKENS.sub("", rest) == ""
+
+
 def _simple(code: str) -> bool:
     """A Python expression without side effects or errors: a name, a number or string
     literal, a list of them."""
@@ -931,7 +946,14 @@ class Gen:
             if kx == "node" and ky == "node":
                 return f"({x}.sv {pyop} {y}.sv)", "bool"
             fn = "R.nodes_eq" if op == "=" else "R.nodes_ne"
-            return f"{fn}({self.as_seq(x, kx)}, {self.as_seq(y, ky)})", "bool"
+            xs, ys = self.as_seq(x, kx), self.as_seq(y, ky)
+            # an empty side makes it false: when one side is a variable and the other cannot
+            # fail, the variable is tested first (e.g. [ID = $parentlineID] over every line)
+            if ky == "nodes" and _var_read(ys) and _cannot_fail(xs):
+                return f"(bool({ys}) and {fn}({xs}, {ys}))", "bool"
+            if kx == "nodes" and _var_read(xs) and _cannot_fail(ys):
+                return f"(bool({xs}) and {fn}({xs}, {ys}))", "bool"
+            return f"{fn}({xs}, {ys})", "bool"
         if kx == "int" and ky == "int":
             return f"({x} {pyop} {y})", "bool"
         if kx in ("int", "num") and ky in ("int", "num"):
