@@ -17,12 +17,13 @@ renderer can show each finding next to the field it concerns. Amounts are :class
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import Literal, ParamSpec, TypeVar
 
 from lxml import etree
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from einvoice_gov.formats import namespaces as ns
 from einvoice_gov.formats.document import Document, load
@@ -31,17 +32,34 @@ from einvoice_gov.formats.document import Document, load
 SCHEME_SIREN = "0002"
 SCHEME_SIRET = "0009"
 
+P = ParamSpec("P")
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Model(BaseModel):
+    # defer_build: no validator is built at import, nor later when the readers below create
+    # the summary through _fast (the `check` path); validating or dumping a summary builds it.
+    model_config = ConfigDict(defer_build=True)
+
+
+def _fast(cls: Callable[P, M]) -> Callable[P, M]:
+    """The model's constructor without pydantic's validation (same signature as the class).
+    The readers below only pass values of the fields' types; the one-off build of the
+    validators would cost more than reading the invoice."""
+    return cls.model_construct  # type: ignore[attr-defined,no-any-return]
+
+
 Role = Literal["seller", "buyer", "payee", "seller-tax-representative", "ship-to"]
 
 
-class Identifier(BaseModel):
+class Identifier(_Model):
     """An identifier and its scheme (ISO 6523 ICD such as 0002 SIREN, or VA, FC...)."""
 
     value: str
     scheme: str | None = None
 
 
-class Party(BaseModel):
+class Party(_Model):
     """A party of the invoice (BG-4 seller, BG-7 buyer, BG-10 payee, BG-11, BG-13)."""
 
     role: Role
@@ -61,7 +79,7 @@ class Party(BaseModel):
     path: str | None = None
 
 
-class Line(BaseModel):
+class Line(_Model):
     """An invoice line (BG-25)."""
 
     id: str | None = None  # BT-126
@@ -77,7 +95,7 @@ class Line(BaseModel):
     path: str | None = None
 
 
-class VatRow(BaseModel):
+class VatRow(_Model):
     """One row of the VAT breakdown (BG-23)."""
 
     category: str | None = None  # BT-118
@@ -89,7 +107,7 @@ class VatRow(BaseModel):
     path: str | None = None
 
 
-class Totals(BaseModel):
+class Totals(_Model):
     """Document totals (BG-22). ``tax_total_accounting`` is BT-111, in ``tax_currency``."""
 
     line_total: Decimal | None = None  # BT-106
@@ -106,7 +124,7 @@ class Totals(BaseModel):
     path: str | None = None
 
 
-class AttachmentSummary(BaseModel):
+class AttachmentSummary(_Model):
     """An embedded file of a PDF."""
 
     name: str
@@ -118,7 +136,7 @@ class AttachmentSummary(BaseModel):
     error: str | None = None
 
 
-class PdfSummary(BaseModel):
+class PdfSummary(_Model):
     """What the PDF container says about itself."""
 
     version: str | None = None
@@ -133,7 +151,7 @@ class PdfSummary(BaseModel):
     scripts: list[str] = Field(default_factory=list)
 
 
-class InvoiceSummary(BaseModel):
+class InvoiceSummary(_Model):
     """Everything ``inspect`` shows about one file."""
 
     path: str
@@ -156,7 +174,7 @@ class InvoiceSummary(BaseModel):
     parties: list[Party] = Field(default_factory=list)
     lines: list[Line] = Field(default_factory=list)
     lines_count: int = 0
-    totals: Totals = Field(default_factory=Totals)
+    totals: Totals = Field(default_factory=_fast(Totals))
     vat_breakdown: list[VatRow] = Field(default_factory=list)
     pdf: PdfSummary | None = None
     sha256: str | None = None
@@ -249,7 +267,7 @@ def _ident(el: etree._Element) -> Identifier | None:
     if value is None:
         return None
     scheme = el.get("schemeID") or el.get("schemeAgencyID")
-    return Identifier(value=value, scheme=scheme.strip() if scheme else None)
+    return _fast(Identifier)(value=value, scheme=scheme.strip() if scheme else None)
 
 
 def _tax_total(s: InvoiceSummary, currency: str | None, value: Decimal | None) -> None:
@@ -292,7 +310,7 @@ _ZF1 = {
 def _cii_party(el: etree._Element | None, role: Role, m: dict[str, str]) -> Party | None:
     if el is None:
         return None
-    p = Party(role=role, path=short_path(el))
+    p = _fast(Party)(role=role, path=short_path(el))
     p.name = _txt(el, "ram:Name", m)
     org = _first(el, "ram:SpecifiedLegalOrganization", m)
     p.trading_name = _txt(org, "ram:TradingBusinessName", m)
@@ -376,7 +394,7 @@ def _read_cii(s: InvoiceSummary, root: etree._Element, zf1: bool, lines: bool) -
     )
     for tax in _findall(stl, "ram:ApplicableTradeTax", m):
         s.vat_breakdown.append(
-            VatRow(
+            _fast(VatRow)(
                 category=_txt(tax, "ram:CategoryCode", m),
                 rate=_amount(tax, "ram:RateApplicablePercent", m)
                 if not zf1
@@ -422,7 +440,7 @@ def _read_cii(s: InvoiceSummary, root: etree._Element, zf1: bool, lines: bool) -
             rate_l = "ram:ApplicableTradeTax/ram:RateApplicablePercent"
         qty = _first(dlv_l, "ram:BilledQuantity", m)
         s.lines.append(
-            Line(
+            _fast(Line)(
                 id=_txt(doc, "ram:LineID", m),
                 parent_id=_txt(doc, "ram:ParentLineID", m),
                 name=_txt(prod, "ram:Name", m),
@@ -453,7 +471,7 @@ def _ubl_party(el: etree._Element | None, role: Role, *, legal_name: bool = True
     if el is None:
         return None
     m = _UBL
-    p = Party(role=role, path=short_path(el))
+    p = _fast(Party)(role=role, path=short_path(el))
     reg = _txt(el, "cac:PartyLegalEntity/cbc:RegistrationName", m)
     trade = _txt(el, "cac:PartyName/cbc:Name", m)
     p.name = reg or trade
@@ -469,7 +487,7 @@ def _ubl_party(el: etree._Element | None, role: Role, *, legal_name: bool = True
         kind = _txt(scheme, "cac:TaxScheme/cbc:ID", m)
         if cid:
             p.tax_ids.append(
-                Identifier(value=cid, scheme="VA" if (kind or "").upper() == "VAT" else "FC")
+                _fast(Identifier)(value=cid, scheme="VA" if (kind or "").upper() == "VAT" else "FC")
             )
     end = _first(el, "cbc:EndpointID", m)
     if end is not None:
@@ -517,7 +535,7 @@ def _read_ubl(s: InvoiceSummary, root: etree._Element, lines: bool) -> None:
             s.parties.append(p)
     dlv = _first(root, "cac:Delivery", m)
     if dlv is not None:
-        ship = Party(role="ship-to", path=short_path(dlv))
+        ship = _fast(Party)(role="ship-to", path=short_path(dlv))
         ship.name = _txt(dlv, "cac:DeliveryParty/cac:PartyName/cbc:Name", m)
         loc = _first(dlv, "cac:DeliveryLocation/cbc:ID", m)
         if loc is not None and (i := _ident(loc)) is not None:
@@ -537,7 +555,7 @@ def _read_ubl(s: InvoiceSummary, root: etree._Element, lines: bool) -> None:
             _tax_total(s, amount.get("currencyID"), _dec(amount.text))
         for sub in tt.findall("cac:TaxSubtotal", m):
             s.vat_breakdown.append(
-                VatRow(
+                _fast(VatRow)(
                     category=_txt(sub, "cac:TaxCategory/cbc:ID", m),
                     rate=_amount(sub, "cac:TaxCategory/cbc:Percent", m),
                     taxable_amount=_amount(sub, "cbc:TaxableAmount", m),
@@ -565,7 +583,7 @@ def _read_ubl(s: InvoiceSummary, root: etree._Element, lines: bool) -> None:
     for it in items:
         qty = _first(it, "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity", m)
         s.lines.append(
-            Line(
+            _fast(Line)(
                 id=_txt(it, "cbc:ID", m),
                 name=_txt(it, "cac:Item/cbc:Name", m),
                 description=_txt(it, "cac:Item/cbc:Description", m),
@@ -592,7 +610,7 @@ def _pdf_summary(doc: Document) -> PdfSummary | None:
     pdfa = None
     if pdf.pdfa_part:
         pdfa = pdf.pdfa_part + (pdf.pdfa_conformance or "")
-    return PdfSummary(
+    return _fast(PdfSummary)(
         version=pdf.version,
         pages=pdf.pages,
         encrypted=pdf.encrypted,
@@ -601,7 +619,7 @@ def _pdf_summary(doc: Document) -> PdfSummary | None:
         xmp_namespace=pdf.xmp_namespace,
         xmp_error=pdf.xmp_error,
         attachments=[
-            AttachmentSummary(
+            _fast(AttachmentSummary)(
                 name=a.name,
                 size=a.size,
                 mime=a.mime,
@@ -620,7 +638,7 @@ def _pdf_summary(doc: Document) -> PdfSummary | None:
 def summarize(doc: Document, *, lines: bool = True) -> InvoiceSummary:
     """The summary of a loaded document. ``lines=False`` skips reading the lines (faster; the
     count is still given)."""
-    s = InvoiceSummary(
+    s = _fast(InvoiceSummary)(
         path=doc.path,
         container=doc.container,
         syntax=doc.syntax,
