@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -17,17 +17,23 @@ from einvoice_gov.cli._common import (
     lang_option,
     library_errors,
 )
-from einvoice_gov.reports.check_output import FORMATS, render
-from einvoice_gov.validation.batch import DEFAULT_TIMEOUT, iter_files, validate_many
-from einvoice_gov.validation.engine import DEFAULT_ENGINE, ENGINES
-from einvoice_gov.validation.findings import Report, Severity
+from einvoice_gov.validation.options import (
+    CHAINS,
+    DEFAULT_ENGINE,
+    DEFAULT_TIMEOUT,
+    ENGINE_NAMES,
+    OUTPUT_FORMATS,
+)
+
+if TYPE_CHECKING:
+    from einvoice_gov.validation.findings import Report
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--chain",
-    type=click.Choice(["auto", "en16931", "fr"]),
+    type=click.Choice(CHAINS),
     default="auto",
     show_default=True,
     help="auto: EN 16931, plus the French rules when seller and buyer are in France; "
@@ -35,7 +41,7 @@ from einvoice_gov.validation.findings import Report, Severity
 )
 @click.option(
     "--engine",
-    type=click.Choice(sorted(ENGINES)),
+    type=click.Choice(sorted(ENGINE_NAMES)),
     default=DEFAULT_ENGINE,
     show_default=True,
     help="Rule engine for the schematron stages.",
@@ -43,7 +49,7 @@ from einvoice_gov.validation.findings import Report, Severity
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(OUTPUT_FORMATS),
     default="text",
     show_default=True,
     help="Output format. jsonl: one JSON object per file (schemas/check-report).",
@@ -122,6 +128,16 @@ def check(
     if missing:
         click.echo(f"einvoice-gov: no such file or folder: {', '.join(missing)}", err=True)
         sys.exit(EXIT_USAGE)
+    if xsd_backend == "lxml":
+        # Build the first file's XML Schema in the background while the engines are imported
+        # (start-up of a one-file check; see validation/xsdcache.py).
+        from einvoice_gov.validation.xsdcache import warm_up
+
+        warm_up(paths)
+    from einvoice_gov.reports.check_output import render
+    from einvoice_gov.validation.batch import iter_files, validate_many
+    from einvoice_gov.validation.findings import Severity
+
     files = list(iter_files(paths))
     if jobs is None:
         jobs = min(os.cpu_count() or 1, max(1, len(files) // 8))

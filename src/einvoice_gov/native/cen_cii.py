@@ -756,8 +756,8 @@ def fingerprint() -> str:
 
 def source() -> Source | None:
     """The compile source of ``en16931/cii``, or None when the wheel lacks an artefact."""
-    from einvoice_gov.native.codegen import COMPILER_VERSION
     from einvoice_gov.native.sources import Source, version_dir
+    from einvoice_gov.native.version import COMPILER_VERSION
     from einvoice_gov.validation.artefacts import artefact_path
 
     ext_path, donor_path = artefact_path(BASE), artefact_path(DONOR)

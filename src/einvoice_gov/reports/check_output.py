@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from einvoice_gov.validation import options
 from einvoice_gov.validation.findings import Report, Severity
 
-FORMATS = ("text", "json", "jsonl", "junit")
+FORMATS = options.OUTPUT_FORMATS
 
 _WORDS = {
     "en": {

