@@ -248,6 +248,19 @@ def test_pdf_needs_an_output_file() -> None:
     assert code == 2
 
 
+def test_profile_defaults_to_company_toml_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = run_cli(["report", str(DEMO), "--format", "json"])
+    assert code == 2
+    assert "company.toml" in out and "einvoice-gov init" in out
+    (tmp_path / "company.toml").write_bytes(DEMO_PROFILE.read_bytes())
+    code, out = run_cli(["report", str(DEMO), "--format", "json", "--today", TODAY.isoformat()])
+    assert code == 0, out
+    assert json.loads(out)["company"]["siren"] == load_profile(DEMO_PROFILE).company.siren
+
+
 def _one_a4_page(data: bytes) -> str:
     reader = pypdf.PdfReader(__import__("io").BytesIO(data))
     assert len(reader.pages) == 1

@@ -32,9 +32,10 @@ def _today(value: str | None) -> dt.date:
 @click.option(
     "--profile",
     "profile_path",
-    required=True,
+    default="company.toml",
+    show_default=True,
     type=click.Path(dir_okay=False),
-    help="Company profile (company.toml, see `einvoice-gov init`).",
+    help="Company profile (written by `einvoice-gov init`).",
 )
 @click.option(
     "--store",
@@ -106,6 +107,13 @@ def report(
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         click.echo(f"einvoice-gov: no such file or folder: {', '.join(missing)}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not os.path.exists(profile_path):
+        click.echo(
+            f"einvoice-gov: no company profile at {profile_path}: create it with "
+            "`einvoice-gov init`, or name it with --profile FILE",
+            err=True,
+        )
         sys.exit(EXIT_USAGE)
     if fmt == "pdf" and not output:
         click.echo("einvoice-gov: --format pdf needs -o FILE", err=True)
