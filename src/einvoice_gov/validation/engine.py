@@ -15,7 +15,14 @@ from einvoice_gov.errors import InputError
 from einvoice_gov.formats.document import Document, load
 from einvoice_gov.validation import official, options, registry
 from einvoice_gov.validation.chains import ChainChoice, StageSpec, plan
-from einvoice_gov.validation.findings import Finding, Report, Severity, Stage, StageStatus
+from einvoice_gov.validation.findings import (
+    Finding,
+    Report,
+    Severity,
+    Stage,
+    StageStatus,
+    new_finding,
+)
 from einvoice_gov.validation.locations import resolve, short_path
 from einvoice_gov.validation.official import RawResult, StageCrash
 from einvoice_gov.validation.xsd import BACKENDS
@@ -84,30 +91,7 @@ class Options:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _make(
-    *,
-    rule: str,
-    stage: Stage,
-    severity: Severity,
-    message: str,
-    location: str | None,
-    line: int | None,
-    bt: tuple[str, ...],
-    fix: str | None = None,
-) -> Finding:
-    """A finding built without running pydantic's validators: every field is typed here (and
-    checked by mypy), and validating each finding would cost more than the rule that found
-    it. ``Report.model_validate`` still accepts what comes from outside."""
-    return Finding.model_construct(
-        rule=rule,
-        stage=stage,
-        severity=severity,
-        message=message,
-        location=location,
-        line=line,
-        bt=tuple(bt),
-        fix=fix,
-    )
+_make = new_finding
 
 
 def _finding(

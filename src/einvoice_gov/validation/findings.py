@@ -70,6 +70,33 @@ class Finding(BaseModel):
         return (self.severity.rank, order, self.line or 0, self.rule)
 
 
+def new_finding(
+    *,
+    rule: str,
+    stage: Stage,
+    severity: Severity,
+    message: str,
+    location: str | None = None,
+    line: int | None = None,
+    bt: tuple[str, ...] = (),
+    fix: str | None = None,
+) -> Finding:
+    """A :class:`Finding` built without running pydantic's validators: every argument is
+    typed here (and checked by mypy), and building the validator on the first finding of a
+    run would cost more than the rules that found it. ``Finding.model_validate`` still checks
+    what comes from outside."""
+    return Finding.model_construct(
+        rule=rule,
+        stage=stage,
+        severity=severity,
+        message=message,
+        location=location,
+        line=line,
+        bt=tuple(bt),
+        fix=fix,
+    )
+
+
 class Report(BaseModel):
     """The verdict for one document."""
 

@@ -30,7 +30,7 @@ from einvoice_gov.formats.profiles import (
     profile_from_guideline,
 )
 from einvoice_gov.validation import registry
-from einvoice_gov.validation.findings import Finding, Stage
+from einvoice_gov.validation.findings import Finding, Stage, new_finding
 
 #: AFRelationship values Factur-X allows for the invoice XML.
 AF_RELATIONSHIPS = ("Data", "Alternative", "Source")
@@ -95,7 +95,7 @@ def _f(code: str, lang: str, detail: str = "") -> Finding:
     attachment or XMP property concerned)."""
     r = registry.get(code)
     assert r is not None, code
-    return Finding(
+    return new_finding(
         rule=code,
         stage=Stage.PDF,
         severity=r.severity,

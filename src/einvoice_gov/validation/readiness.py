@@ -32,7 +32,7 @@ from einvoice_gov.formats.profiles import (
 from einvoice_gov.formats.summary import Party, short_path, summarize
 from einvoice_gov.reform import facts
 from einvoice_gov.validation import registry
-from einvoice_gov.validation.findings import Finding, Stage
+from einvoice_gov.validation.findings import Finding, Stage, new_finding
 from einvoice_gov.validation.locations import resolve
 
 #: Pre-1.0 Factur-X identifiers wrote ``:compliant:`` / ``:conformant:`` with colons.
@@ -84,7 +84,7 @@ def _f(code: str, lang: str, detail: str = "", location: str | None = None) -> F
     """A readiness finding; ``location`` is an XPath into the invoice (see :func:`_lines`)."""
     r = registry.get(code)
     assert r is not None, code
-    return Finding(
+    return new_finding(
         rule=code,
         stage=Stage.READINESS,
         severity=r.severity,

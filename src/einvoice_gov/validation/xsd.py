@@ -13,7 +13,7 @@ from lxml import etree
 
 from einvoice_gov.validation import xsdcache
 from einvoice_gov.validation.artefacts import artefact_path
-from einvoice_gov.validation.findings import Finding, Severity, Stage
+from einvoice_gov.validation.findings import Finding, Severity, Stage, new_finding
 
 
 class XsdBackend(Protocol):
@@ -35,7 +35,7 @@ class LxmlBackend:
         out = []
         for err in list(schema.error_log):  # type: ignore[call-overload]
             out.append(
-                Finding(
+                new_finding(
                     rule=f"XSD:{err.type_name}",
                     stage=Stage.XSD,
                     severity=Severity.ERROR,
@@ -69,7 +69,7 @@ class XmlschemaBackend:
             elem = getattr(err, "elem", None)
             line = getattr(elem, "sourceline", None) if elem is not None else None
             out.append(
-                Finding(
+                new_finding(
                     rule=f"XSD:{type(err).__name__}",
                     stage=Stage.XSD,
                     severity=Severity.ERROR,
