@@ -26,14 +26,6 @@ KNOWN[("native", "mutants-dev/cases/dev-cii-m00095.xml", "br-fr")] = (
     "fires."
 )
 
-KNOWN[("native", "mutants-dev/cases/dev-cii-m01094.xml", "facturx")] = (
-    "Factur-X EXTENDED BR-FXEXT-AG-08b/rev on a tax breakdown with two exemption reasons: Saxon "
-    "stops the stage with XPTY0004 raised by the singleton for-variable $exempReasonText "
-    "(normalize-space over two reasons); the native engine evaluates such a variable only when "
-    "read and never reads it here. When Saxon evaluates such variables eagerly inside an XSLT "
-    "is not established yet (standalone XPath probes on SaxonC 13.1 stay lazy)"
-)
-
 
 def reason(engine: str, case_id: str, stage: str) -> str | None:
     return KNOWN.get((engine, case_id, stage))

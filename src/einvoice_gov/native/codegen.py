@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from einvoice_gov.native import runtime, xpath
+from einvoice_gov.native.lifting import eager_binds
 from einvoice_gov.native.version import COMPILER_VERSION as COMPILER_VERSION
 from einvoice_gov.native.xpath import XS, Ast
 from einvoice_gov.native.xslt import Check, Let, Rule, Schema
@@ -484,6 +485,8 @@ class Gen:
         self.cse: dict[str, tuple[str, str]] = {}
         #: the rule-level variable bindings the shared expressions were computed with
         self.cse_vars: dict[str, tuple[str, str, bool]] = {}
+        #: expressions of ``for`` clauses evaluated when bound (by id, the node kept alive)
+        self.eager: dict[int, Ast] = {}
         #: generating the body of a per-document memo function
         self.in_memo = False
         #: a path whose value is only tested for emptiness (see ex_bool)
@@ -841,6 +844,12 @@ class Gen:
             c, k = self.ex(e, inner)
             py = self.fresh("v")
             if k in ("str", "int", "num", "bool"):
+                if id(e) in self.eager:
+                    # a variable Saxon evaluates as soon as it is bound (see .lifting)
+                    clauses.append(f"for {py} in ({c},)")
+                    vars_[name] = (py, k, False)
+                    inner = Scope(sc.cv, sc.ckind, sc.cur, vars_)
+                    continue
                 # exactly one item: Saxon turns the clause into a variable it evaluates only
                 # when (and if) the return clause reads it
                 clauses.append(f"for {py} in (R.Lazy(lambda: {c}),)")
@@ -1589,7 +1598,13 @@ class Gen:
         return lines
 
     def parse(self, src: str, ns: dict[str, str]) -> Ast:
-        return xpath.parse(src, ns)
+        return self.mark(xpath.parse(src, ns))
+
+    def mark(self, ast: Ast) -> Ast:
+        """Note the ``for`` clauses of ``ast`` that Saxon evaluates when bound (.lifting)."""
+        for e in eager_binds(ast):
+            self.eager[id(e)] = e
+        return ast
 
     # builtin functions (f_<name>)
 
@@ -2194,7 +2209,7 @@ def gen_body(
         body.append(f"    ({''.join(x + ', ' for x in gnames)}) = G")
     absent = []
     asts = {
-        id(item): split_predicates(g.parse(item.test, item.ns))
+        id(item): g.mark(split_predicates(xpath.parse(item.test, item.ns)))
         for item in rule.body
         if isinstance(item, Check)
     }

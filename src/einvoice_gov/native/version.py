@@ -5,4 +5,4 @@ expects: cached modules of another version are then never loaded again. It lives
 finding a cached stage does not import the compiler (start-up time).
 """
 
-COMPILER_VERSION = "32"
+COMPILER_VERSION = "33"
