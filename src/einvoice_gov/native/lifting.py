@@ -229,12 +229,21 @@ def _reads(a: Any, name: str, one: set[str]) -> tuple[int, bool]:
     return count, looping
 
 
-def _has_for(a: Any) -> bool:
+def _with_for(a: Any, out: set[int]) -> bool:
+    """Whether ``a`` holds a ``for``; the ids of the nodes that do are added to ``out``."""
     if isinstance(a, list):
-        return any(_has_for(x) for x in a)
+        found = False
+        for x in a:
+            found = _with_for(x, out) or found
+        return found
     if not isinstance(a, tuple) or not a or not isinstance(a[0], str):
         return False
-    return a[0] == "for" or any(_has_for(x) for x in a[1:])
+    found = a[0] == "for"
+    for x in a[1:]:
+        found = _with_for(x, out) or found
+    if found:
+        out.add(id(a))
+    return found
 
 
 def eager_binds(ast: Ast) -> list[Ast]:
@@ -244,7 +253,8 @@ def eager_binds(ast: Ast) -> list[Ast]:
     ``ast`` is a whole test, variable or function result (a template, function or global
     variable is the unit Saxon lifts within: its own context and variables are level 0)."""
     out: list[Ast] = []
-    if not _has_for(ast):
+    holders: set[int] = set()
+    if not _with_for(ast, holders):
         return out
 
     def visit(a: Any, env: _Env) -> None:
@@ -252,8 +262,8 @@ def eager_binds(ast: Ast) -> list[Ast]:
             for x in a:
                 visit(x, env)
             return
-        if not isinstance(a, tuple) or not a or not isinstance(a[0], str):
-            return
+        if id(a) not in holders:
+            return  # no clause inside: what is lifted there changes nothing we mark
         if env.level > 0 and _costly(a, env):
             b = _barrier(a, env)
             if b < env.level:
