@@ -248,6 +248,29 @@ def test_pdf_needs_an_output_file() -> None:
     assert code == 2
 
 
+def test_build_readiness_reports_progress_once_per_file() -> None:
+    calls: list[tuple[int, int]] = []
+    result = build_readiness(
+        [str(DEMO)],
+        load_profile(DEMO_PROFILE),
+        today=TODAY,
+        jobs=1,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    n = result.invoices.total
+    assert n == len(list(DEMO.iterdir()))
+    assert calls == [(i, n) for i in range(1, n + 1)]
+
+
+def test_report_progress_bar_changes_nothing_in_the_report(tmp_path: Path) -> None:
+    plain = report_json(tmp_path, [str(DEMO)], DEMO_PROFILE, "--no-progress")
+    (tmp_path / "report.json").unlink()
+    shown = report_json(tmp_path, [str(DEMO)], DEMO_PROFILE, "--progress")
+    for d in (plain, shown):
+        d.pop("generated_at", None)
+    assert shown == plain
+
+
 def test_profile_defaults_to_company_toml_in_the_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -82,6 +84,12 @@ def _today(value: str | None) -> dt.date:
     default=None,
     help="Language of the report (default: French).",
 )
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on standard error while the invoices are checked (default: when it "
+    "is a terminal).",
+)
 def report(
     paths: tuple[str, ...],
     profile_path: str,
@@ -93,6 +101,7 @@ def report(
     jobs: int | None,
     timeout: int,
     lang: str | None,
+    progress: bool | None,
 ) -> None:
     """Readiness report: what to fix before the deadline, by whom and when.
 
@@ -120,16 +129,31 @@ def report(
         sys.exit(EXIT_USAGE)
     with library_errors():
         profile = load_profile(profile_path)
-        result = build_readiness(
-            list(paths),
-            profile,
-            today=day,
-            store=store,
-            chain=chain,
-            jobs=jobs,
-            timeout=timeout,
-            lang=lang,
-        )
+        show = progress if progress is not None else sys.stderr.isatty()
+        with contextlib.ExitStack() as stack:
+            tick: Callable[[int, int], None] | None = None
+            if show:
+                bar = stack.enter_context(
+                    click.progressbar(length=1, file=sys.stderr, label="check")
+                )
+
+                def _tick(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(1)
+
+                tick = _tick
+
+            result = build_readiness(
+                list(paths),
+                profile,
+                today=day,
+                store=store,
+                chain=chain,
+                jobs=jobs,
+                timeout=timeout,
+                lang=lang,
+                progress=tick,
+            )
         if output:
             write(result, fmt, output)
         else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -835,13 +835,20 @@ def build_readiness(
     jobs: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     lang: str = "fr",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReadinessReport:
-    """Validate ``paths``, read the ledger at ``store`` (optional) and assemble the report."""
+    """Validate ``paths``, read the ledger at ``store`` (optional) and assemble the report.
+
+    ``progress(done, total)`` is called after each file is validated (e.g. a progress bar)."""
     today = today or dt.date.today()
     files = list(iter_files(paths))
     if jobs is None:
         jobs = min(os.cpu_count() or 1, max(1, len(files) // 8))
-    reports = list(validate_many(files, jobs=jobs, timeout=timeout, chain=chain, lang=lang))
+    reports = []
+    for rep in validate_many(files, jobs=jobs, timeout=timeout, chain=chain, lang=lang):
+        reports.append(rep)
+        if progress is not None:
+            progress(len(reports), len(files))
     parties = {r.path: read_parties(r.path) for r in reports}
     flows = read_flows(store, today=today, lang=lang)
     return assemble(
