@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import NamedTuple, Protocol, Self, runtime_checkable
+from typing import Any, NamedTuple, Protocol, Self, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
 from einvoice_gov.errors import StoreError
@@ -75,6 +75,23 @@ class RawBlock(NamedTuple):
     hashes: bytes
     prevs: bytes
     sizes_ok: bool
+
+    @classmethod
+    def from_row(cls, start: int, r: Sequence[Any]) -> RawBlock:
+        """The block from the one row of a store's block query (the columns in field order;
+        NULL aggregates of an empty range read as empty bytes)."""
+        return cls(
+            start,
+            int(r[0]),
+            r[1] or b"",
+            r[2] or b"",
+            r[3] or b"",
+            r[4] or b"",
+            r[5] or b"",
+            r[6] or b"",
+            r[7] or b"",
+            bool(r[8]),
+        )
 
 
 @runtime_checkable

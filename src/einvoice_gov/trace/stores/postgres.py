@@ -306,18 +306,7 @@ class PostgresStore:
                     cur.execute(_BLOCK_SQL, {"a": a, "b": min(a + size, stop)})
                     r = cur.fetchone()
                     assert r is not None
-                    yield RawBlock(
-                        a,
-                        int(r[0]),
-                        r[1] or b"",
-                        r[2] or b"",
-                        r[3] or b"",
-                        r[4] or b"",
-                        r[5] or b"",
-                        r[6] or b"",
-                        r[7] or b"",
-                        bool(r[8]),
-                    )
+                    yield RawBlock.from_row(a, r)
         except psycopg.Error as exc:
             raise StoreError(f"reading {self._url} failed: {exc}") from exc
         finally:

@@ -297,18 +297,7 @@ class SQLiteStore:
         try:
             for a in range(start, stop, size):
                 r = conn.execute(_BLOCK_SQL, {"a": a, "b": min(a + size, stop)}).fetchone()
-                yield RawBlock(
-                    a,
-                    int(r[0]),
-                    r[1] or b"",
-                    r[2] or b"",
-                    r[3] or b"",
-                    r[4] or b"",
-                    r[5] or b"",
-                    r[6] or b"",
-                    r[7] or b"",
-                    bool(r[8]),
-                )
+                yield RawBlock.from_row(a, r)
         except sqlite3.Error as exc:
             raise StoreError(f"reading {self.path} failed: {exc}") from exc
         finally:
