@@ -70,10 +70,8 @@ def _bulk(url: str, key: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
                 yield verify(store, key=key, jobs=1).as_dict()
 
 
-def test_an_intact_plain_log_never_leaves_the_bulk_path(
-    store_url: str, key_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _build(store_url, key_path, plain=True)
+def _spy_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Positions at which the verifier falls back to the row-by-row path (filled as it runs)."""
     calls: list[int] = []
     real_rows = scan.Scanner.rows
 
@@ -82,6 +80,14 @@ def test_an_intact_plain_log_never_leaves_the_bulk_path(
         real_rows(self, it)
 
     monkeypatch.setattr(scan.Scanner, "rows", rows)
+    return calls
+
+
+def test_an_intact_plain_log_never_leaves_the_bulk_path(
+    store_url: str, key_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(store_url, key_path, plain=True)
+    calls = _spy_rows(monkeypatch)
     for doc in _bulk(store_url, key_path, monkeypatch):
         assert doc["ok"] is True and doc["entries"] == N, doc
     assert calls == []
@@ -91,14 +97,7 @@ def test_escaped_columns_go_to_the_rows_and_verify(
     store_url: str, key_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _build(store_url, key_path)
-    calls: list[int] = []
-    real_rows = scan.Scanner.rows
-
-    def rows(self: scan.Scanner, it: Any) -> None:
-        calls.append(self.pos)
-        real_rows(self, it)
-
-    monkeypatch.setattr(scan.Scanner, "rows", rows)
+    calls = _spy_rows(monkeypatch)
     for doc in _bulk(store_url, key_path, monkeypatch):
         assert doc["ok"] is True and doc["entries"] == N, doc
     assert calls and len(calls) < 2 * (N // 8)  # some blocks only
