@@ -15,6 +15,7 @@ import operator
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -638,7 +639,7 @@ def sv_ne(nodes: Iterable[Any], s: str) -> bool:
     return False
 
 
-def sv_in(nodes: Iterable[Any], codes: frozenset[str]) -> bool:
+def sv_in(nodes: Iterable[Any], codes: AbstractSet[str]) -> bool:
     """``nodes = ('a', 'b', ...)``: some node's string value is one of the strings."""
     for n in nodes:  # noqa: SIM110 (a loop: no generator to create)
         if n.sv in codes:
@@ -652,11 +653,7 @@ def nodes_eq(a: Sequence[Any], b: Sequence[Any]) -> bool:
         return False
     if len(b) == 1:
         return sv_eq(a, b[0].sv)
-    values = {y.sv for y in b}
-    for x in a:  # noqa: SIM110 (a loop: no generator to create)
-        if x.sv in values:
-            return True
-    return False
+    return sv_in(a, {y.sv for y in b})
 
 
 def nodes_ne(a: Sequence[Any], b: Sequence[Any]) -> bool:
