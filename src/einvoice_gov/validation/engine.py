@@ -91,9 +91,6 @@ class Options:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-_make = new_finding
-
-
 def _finding(
     rule: str,
     stage: Stage,
@@ -107,7 +104,7 @@ def _finding(
 ) -> Finding:
     r = registry.get(rule)
     if r is None:
-        return _make(
+        return new_finding(
             rule=rule,
             stage=stage,
             severity=severity or Severity.ERROR,
@@ -116,7 +113,7 @@ def _finding(
             line=line,
             bt=bt,
         )
-    return _make(
+    return new_finding(
         rule=rule,
         stage=stage,
         severity=severity or r.severity,
@@ -149,7 +146,7 @@ def _from_raw(raw: RawResult, spec: StageSpec, doc: Document, lang: str) -> Find
     el = resolve(doc.tree, raw.location) if doc.tree is not None and raw.location else None
     r = registry.get(raw.rule, artefact=spec.key)
     message = r.message(lang) if r is not None else raw.text
-    return _make(
+    return new_finding(
         rule=raw.rule,
         stage=spec.stage,
         severity=raw.severity,

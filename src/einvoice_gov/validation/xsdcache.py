@@ -17,17 +17,16 @@ from functools import cache
 
 from lxml import etree
 
+from einvoice_gov.formats import namespaces as ns
 from einvoice_gov.validation.artefacts import artefact_path
 
 #: Held while a schema is looked up or built (lxml schema objects are built once).
 lock = threading.Lock()
 
 _ROOTS = {
-    "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice": "xsd/ubl-invoice",
-    "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": "xsd/ubl-creditnote",
-    "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}CrossIndustryInvoice": (
-        "xsd/cii"
-    ),
+    f"{{{ns.UBL_INVOICE}}}Invoice": "xsd/ubl-invoice",
+    f"{{{ns.UBL_CREDITNOTE}}}CreditNote": "xsd/ubl-creditnote",
+    f"{{{ns.CII_RSM}}}CrossIndustryInvoice": "xsd/cii",
 }
 #: How much of a file is read to find its root element.
 _SNIFF = 64 * 1024
